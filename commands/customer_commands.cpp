@@ -1,0 +1,74 @@
+#include "commands/customer_commands.hpp"
+
+#include "schemas/customer_codec.hpp"
+
+namespace chronicle::commands::customer_commands {
+namespace codec = schemas::customer_codec;
+
+namespace {
+
+command_request base(const command_meta& meta, std::string id) {
+  command_request r;
+  r.tenant = meta.tenant;
+  r.category = std::string(customers::category);
+  r.topic = std::string(customers::topic);
+  r.id = std::move(id);
+  r.idempotency_key = meta.idempotency_key;
+  r.request_hash = meta.request_hash;
+  r.actor = meta.actor;
+  r.correlation_id = meta.correlation_id;
+  return r;
+}
+
+// Decides `cmd` against the snapshot and folds the resulting events.
+template <class Command>
+result<decision> decide_and_fold(const stream_snapshot& snap, const Command& cmd,
+                                 const customers::rules& rules, std::int64_t now) {
+  auto state = codec::decode_state(snap.state);
+  if (!state) return std::move(state).err();
+  auto events = customers::decide(*state, cmd, rules);
+  if (!events) return std::move(events).err();
+  decision d;
+  auto s = std::move(*state);
+  for (auto& e : *events) {
+    s = customers::evolve(std::move(s), e, now);
+    d.events.push_back(codec::encode_event(e));
+  }
+  d.state = codec::encode_state(s);
+  return d;
+}
+
+}  // namespace
+
+aggregate_kind kind() {
+  return {std::string(customers::category), std::string(customers::topic),
+          [](std::string_view state, const event_envelope& env) -> result<std::string> {
+            auto s = codec::decode_state(state);
+            if (!s) return std::move(s).err();
+            auto e = codec::decode_event(env);
+            if (!e) return std::move(e).err();
+            return codec::encode_state(customers::evolve(std::move(*s), *e, env.occurred_at));
+          }};
+}
+
+command_request register_customer(const command_meta& meta, customers::register_customer cmd,
+                                  customers::rules rules) {
+  auto r = base(meta, cmd.id);
+  r.decide = [cmd = std::move(cmd), rules](const stream_snapshot& snap, std::int64_t now) {
+    return decide_and_fold(snap, cmd, rules, now);
+  };
+  return r;
+}
+
+command_request update_customer(const command_meta& meta, customers::update_customer cmd,
+                                std::optional<std::uint64_t> expected_version,
+                                customers::rules rules) {
+  auto r = base(meta, cmd.id);
+  r.expected_version = expected_version;
+  r.decide = [cmd = std::move(cmd), rules](const stream_snapshot& snap, std::int64_t now) {
+    return decide_and_fold(snap, cmd, rules, now);
+  };
+  return r;
+}
+
+}  // namespace chronicle::commands::customer_commands

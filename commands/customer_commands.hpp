@@ -1,0 +1,31 @@
+#pragma once
+// Command handlers of the customer slice: turn a validated command into a
+// request for the executor (which stream, how to decide, how to fold).
+#include <optional>
+
+#include "commands/executor.hpp"
+#include "domain/customer.hpp"
+
+namespace chronicle::commands {
+
+// Who asks, and how to recognise a retry.
+struct command_meta {
+  std::string tenant;
+  std::string actor;
+  std::string idempotency_key;
+  std::string request_hash;
+  std::string correlation_id;
+};
+
+namespace customer_commands {
+
+aggregate_kind kind();
+// REQUIRES: cmd.id is a fresh ULID (executor::new_id()).
+command_request register_customer(const command_meta& meta, customers::register_customer cmd,
+                                  customers::rules rules = {});
+command_request update_customer(const command_meta& meta, customers::update_customer cmd,
+                                std::optional<std::uint64_t> expected_version,
+                                customers::rules rules = {});
+
+}  // namespace customer_commands
+}  // namespace chronicle::commands

@@ -1,0 +1,96 @@
+#pragma once
+// The single writer of every partition. Commands for streams of one
+// topic-partition are decided one after another against the latest state;
+// whatever queued up while the previous append was in flight is decided and
+// appended as one batch (group commit from the caller's side), so throughput
+// grows with load while each stream keeps a strict version order.
+//
+// Thread-safety: submit() may be called from any thread; callbacks run on the
+// executor's worker threads and must not block.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "commands/histogram.hpp"
+#include "commands/ports/clock.hpp"
+#include "commands/ports/event_log.hpp"
+#include "commands/ports/state_store.hpp"
+#include "domain/envelope.hpp"
+#include "schemas/customer_codec.hpp"
+
+namespace chronicle::commands {
+
+struct decision {
+  std::vector<schemas::encoded_event> events;  // may be empty: nothing changed
+  std::string state;                           // the aggregate state after them
+};
+
+struct command_request {
+  std::string tenant;
+  std::string category;  // stream category: "customer"
+  std::string topic;     // "customers"
+  std::string id;        // entity id; the stream is category-tenant-id
+  std::optional<std::uint64_t> expected_version;  // If-Match
+  std::string idempotency_key;                    // the client's key, or empty
+  std::string request_hash;
+  std::string actor;
+  std::string correlation_id;
+  std::function<result<decision>(const stream_snapshot& current, std::int64_t now_us)> decide;
+};
+
+struct command_outcome {
+  std::string stream;
+  std::uint64_t version = 0;
+  std::string token;  // position token; empty when nothing was appended
+  std::string state;
+  bool created = false;   // the command started the stream
+  bool replayed = false;  // answered from an Idempotency-Key record
+};
+
+using command_callback = std::function<void(result<command_outcome>)>;
+
+// How the command side folds stored events of one category (catch-up).
+struct aggregate_kind {
+  std::string category;
+  std::string topic;
+  std::function<result<std::string>(std::string_view state, const event_envelope& e)> evolve;
+};
+
+struct executor_options {
+  std::size_t threads = 2;
+  std::size_t max_batch = 1024;          // commands decided per append
+  std::size_t max_queue = 20000;         // per partition; beyond it: unavailable
+};
+
+struct executor_stats {
+  const histogram* append_latency;
+  std::uint64_t appended_events;
+};
+
+class executor {
+ public:
+  executor(event_log& log, state_store& store, clock& clk, entropy& rnd,
+           std::vector<aggregate_kind> kinds, executor_options opts = {});
+  ~executor();
+  executor(const executor&) = delete;
+  executor& operator=(const executor&) = delete;
+
+  // Brings the state store up to the end of the log. REQUIRES: before submit().
+  status start();
+  void submit(command_request req, command_callback done);
+  // Finishes what is in flight and refuses new commands.
+  void stop();
+  executor_stats stats() const;
+
+  // A fresh ULID for a new entity.
+  std::string new_id();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace chronicle::commands

@@ -1,0 +1,102 @@
+#include "projections/customers.hpp"
+
+#include <charconv>
+
+#include "domain/customer.hpp"
+#include "domain/ids.hpp"
+#include "schemas/customer_codec.hpp"
+
+namespace chronicle::projections {
+namespace codec = schemas::customer_codec;
+
+namespace {
+
+std::string view_key(std::string_view tenant, std::string_view id) {
+  std::string k = "customers/v/";
+  k.append(tenant).append(1, '/').append(id);
+  return k;
+}
+
+// Stored value: "<version>|<state json>".
+std::string encode_view(std::uint64_t version, const customers::customer& c) {
+  return std::to_string(version) + "|" + codec::encode_state(c);
+}
+
+result<std::pair<std::uint64_t, customers::customer>> decode_view(std::string_view v) {
+  auto bar = v.find('|');
+  std::uint64_t version = 0;
+  if (bar == std::string_view::npos ||
+      std::from_chars(v.data(), v.data() + bar, version).ec != std::errc{})
+    return error::make(errc::internal, "corrupt_view", "customer view entry is malformed");
+  auto c = codec::decode_state(v.substr(bar + 1));
+  if (!c) return std::move(c).err();
+  return std::pair{version, std::move(*c)};
+}
+
+std::string render_view(std::string_view v) {
+  auto d = decode_view(v);
+  if (!d) return "{}";
+  return codec::render(d->second, d->first);
+}
+
+class customers_projection final : public projection {
+ public:
+  std::string name() const override { return "customers"; }
+  std::vector<std::string> topics() const override { return {std::string(customers::topic)}; }
+
+  status apply(const event_envelope& e, view_batch& batch) override {
+    if (e.type.rfind("customer.", 0) != 0) return {};
+    auto ev = codec::decode_event(e);
+    if (!ev) return std::move(ev).err();
+    auto id = std::visit([](auto& x) { return x.id; }, *ev);
+    auto key = view_key(e.tenant, id);
+    customers::customer state;
+    auto cur = batch.get(key);
+    if (!cur) return std::move(cur).err();
+    if (*cur) {
+      auto d = decode_view(**cur);
+      if (!d) return std::move(d).err();
+      if (d->first >= e.stream_version) return {};  // already in the view
+      state = std::move(d->second);
+    }
+    state = customers::evolve(std::move(state), *ev, e.occurred_at);
+    batch.put(std::move(key), encode_view(e.stream_version, state));
+    return {};
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<projection> make_customers_projection() {
+  return std::make_unique<customers_projection>();
+}
+
+namespace customer_queries {
+
+result<std::optional<std::string>> get(kv_store& kv, std::string_view tenant, std::string_view id) {
+  auto v = kv.get(view_key(tenant, id));
+  if (!v) return std::move(v).err();
+  if (!*v) return std::optional<std::string>{};
+  return std::optional<std::string>{render_view(**v)};
+}
+
+result<customer_page> list(kv_store& kv, std::string_view tenant, std::string_view cursor,
+                           std::size_t limit) {
+  auto prefix = view_key(tenant, "");
+  std::string after;
+  if (!cursor.empty()) {
+    if (cursor.size() != 29 || cursor.substr(0, 3) != "c1." || !is_ulid(cursor.substr(3)))
+      return error::invalid("invalid_cursor", "the cursor is not one this server issued",
+                            {{"cursor", "invalid_cursor", "use next_cursor from a previous page"}});
+    after = prefix + std::string(cursor.substr(3));
+  }
+  auto rows = kv.scan(prefix, after, limit + 1, /*reverse=*/true);
+  if (!rows) return std::move(rows).err();
+  customer_page page;
+  for (std::size_t i = 0; i < rows->size() && i < limit; ++i) page.items.push_back(render_view((*rows)[i].second));
+  if (rows->size() > limit) page.next_cursor = "c1." + (*rows)[limit - 1].first.substr(prefix.size());
+  return page;
+}
+
+}  // namespace customer_queries
+}  // namespace chronicle::projections
