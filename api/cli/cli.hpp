@@ -1,0 +1,22 @@
+#pragma once
+// Subcommands of the `chronicle` executable. Each takes its arguments after
+// the subcommand name and returns the process exit code (0 ok, 1 failure,
+// 2 bad usage), printing errors to stderr.
+#include <string>
+#include <vector>
+
+namespace chronicle::cli {
+
+int serve(const std::vector<std::string>& args);
+
+// "--name value" or "--name=value" parsing shared by subcommands.
+struct arg_reader {
+  const std::vector<std::string>& args;
+  std::size_t i = 0;
+  std::string error;
+  bool done() const { return i >= args.size(); }
+  // True when args[i] is `name`; stores its value and advances.
+  bool take(const std::string& name, std::string& value);
+};
+
+}  // namespace chronicle::cli

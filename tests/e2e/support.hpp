@@ -1,0 +1,91 @@
+#pragma once
+// End-to-end test support: a real `chronicle serve` process on 127.0.0.1, a
+// small blocking HTTP/1.1 client, and JSON field access for assertions.
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace chronicle::e2e {
+
+struct response {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string{} : it->second;
+  }
+};
+
+// One keep-alive connection. Throws std::runtime_error on transport failure.
+class http_client {
+ public:
+  explicit http_client(std::uint16_t port);
+  ~http_client();
+  http_client(const http_client&) = delete;
+  http_client& operator=(const http_client&) = delete;
+
+  response request(const std::string& method, const std::string& target, const std::string& body = {},
+                   const std::vector<std::pair<std::string, std::string>>& headers = {});
+  response get(const std::string& target, const std::vector<std::pair<std::string, std::string>>& h = {}) {
+    return request("GET", target, {}, h);
+  }
+  response post_json(const std::string& target, const std::string& body,
+                     std::vector<std::pair<std::string, std::string>> h = {}) {
+    h.emplace_back("Content-Type", "application/json");
+    return request("POST", target, body, h);
+  }
+  // Sends raw bytes and reads one response (for malformed requests).
+  response raw(const std::string& bytes);
+  bool closed_by_peer();
+
+ private:
+  response read_response();
+  int fd_ = -1;
+  std::uint16_t port_;
+  std::string buf_;
+};
+
+// A `chronicle` child process. The destructor kills it if still running.
+class server_process {
+ public:
+  // Starts `chronicle serve --data-dir DIR --listen 127.0.0.1:0 <extra>` and
+  // waits until it prints its port and /readyz answers 200.
+  server_process(const std::string& data_dir, std::vector<std::string> extra = {});
+  ~server_process();
+  std::uint16_t port() const { return port_; }
+  // SIGTERM and wait; returns the exit status (or -signal).
+  int terminate(std::chrono::seconds within = std::chrono::seconds(20));
+  void kill9();
+  bool wait_ready(std::chrono::seconds within = std::chrono::seconds(30));
+
+ private:
+  int pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+// A helper process printing one line first (the Kafka mock cluster's bootstrap).
+class helper_process {
+ public:
+  explicit helper_process(std::vector<std::string> argv);
+  ~helper_process();
+  const std::string& first_line() const { return line_; }
+
+ private:
+  int pid_ = -1;
+  std::string line_;
+};
+
+// Value of a top-level string/number field in a flat JSON object (tests only).
+std::optional<std::string> json_field(const std::string& json, const std::string& key);
+std::size_t count_items(const std::string& list_json);
+std::vector<std::string> item_field(const std::string& list_json, const std::string& key);
+// The value of a Prometheus metric line with exactly this name and labels.
+double metric(const std::string& text, const std::string& series);
+
+std::string temp_dir();
+void remove_dir(const std::string& path);
+
+}  // namespace chronicle::e2e
