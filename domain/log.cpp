@@ -24,6 +24,7 @@ std::optional<positions> decode_token(std::string_view t) {
   while (!t.empty()) {
     auto end = t.find('~');
     auto entry = t.substr(0, end);
+    if (end == t.size() - 1) return std::nullopt;  // a dangling separator
     t = end == std::string_view::npos ? std::string_view{} : t.substr(end + 1);
     auto d2 = entry.rfind('.');
     if (d2 == std::string_view::npos) return std::nullopt;

@@ -30,10 +30,10 @@ result<register_customer> parse_register(std::string_view body) {
                    {"email", d::kind::string, true},
                    {"phone", d::kind::string, true}},
                   errors);
+  if (!d::has(*obj, "name")) errors.push_back({"name", "required", "name is required"});
   if (!errors.empty()) return error::invalid("validation_failed", "the request body has invalid fields", errors);
   register_customer c;
   c.name = d::opt_string(*obj, "name").value_or("");
-  if (!d::has(*obj, "name")) c.name.clear();
   c.company = d::opt_string(*obj, "company");
   c.email = d::opt_string(*obj, "email");
   c.phone = d::opt_string(*obj, "phone");
