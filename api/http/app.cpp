@@ -270,48 +270,61 @@ http_response app::ready() {
   return json_response(200, R"({"status":"ready"})");
 }
 
+namespace {
+
+// Prometheus text exposition, appended without fixed-size buffers.
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", v);
+  return buf;
+}
+
+void help(std::string& out, std::string_view name, std::string_view type, std::string_view text) {
+  out.append("# HELP ").append(name).append(" ").append(text).append("\n# TYPE ").append(name).append(" ")
+      .append(type).append("\n");
+}
+
+void sample(std::string& out, std::string_view name, std::string_view labels, const std::string& value) {
+  out.append(name);
+  if (!labels.empty()) out.append("{").append(labels).append("}");
+  out.append(" ").append(value).append("\n");
+}
+
+// `labels` are the histogram's own labels without `le`, e.g. route="x".
+void histogram_samples(std::string& out, std::string_view name, const std::string& labels,
+                       const commands::histogram& h) {
+  std::uint64_t cum = 0;
+  auto sep = labels.empty() ? "" : ",";
+  for (std::size_t b = 0; b < commands::histogram::bounds.size(); ++b) {
+    cum += h.count(b);
+    sample(out, std::string(name) + "_bucket", labels + sep + "le=\"" + num(commands::histogram::bounds[b]) + "\"",
+           std::to_string(cum));
+  }
+  sample(out, std::string(name) + "_bucket", labels + sep + "le=\"+Inf\"", std::to_string(h.total()));
+  sample(out, std::string(name) + "_sum", labels, num(h.sum_seconds()));
+  sample(out, std::string(name) + "_count", labels, std::to_string(h.total()));
+}
+
+}  // namespace
+
 http_response app::metrics_text() {
   http_response r;
   r.content_type = "text/plain; version=0.0.4";
   std::string out = metrics_.render_requests();
   auto stats = exec_.stats();
-  auto& h = *stats.append_latency;
-  out += "# HELP chronicle_append_duration_seconds Time from handing a batch to the event log until it is durable.\n"
-         "# TYPE chronicle_append_duration_seconds histogram\n";
-  std::uint64_t cum = 0;
-  char buf[160];
-  for (std::size_t i = 0; i < commands::histogram::bounds.size(); ++i) {
-    cum += h.count(i);
-    std::snprintf(buf, sizeof buf, "chronicle_append_duration_seconds_bucket{le=\"%g\"} %llu\n",
-                  commands::histogram::bounds[i], static_cast<unsigned long long>(cum));
-    out += buf;
-  }
-  std::snprintf(buf, sizeof buf,
-                "chronicle_append_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
-                "chronicle_append_duration_seconds_sum %.6f\nchronicle_append_duration_seconds_count %llu\n",
-                static_cast<unsigned long long>(h.total()), h.sum_seconds(), static_cast<unsigned long long>(h.total()));
-  out += buf;
+  help(out, "chronicle_append_duration_seconds", "histogram",
+       "Time from handing a batch to the event log until it is durable.");
+  histogram_samples(out, "chronicle_append_duration_seconds", "", *stats.append_latency);
+  help(out, "chronicle_appended_events_total", "counter", "Events appended to the log by this process.");
+  sample(out, "chronicle_appended_events_total", "", std::to_string(stats.appended_events));
   auto st = runner_.current();
-  std::snprintf(buf, sizeof buf,
-                "# HELP chronicle_appended_events_total Events appended to the log by this process.\n"
-                "# TYPE chronicle_appended_events_total counter\nchronicle_appended_events_total %llu\n",
-                static_cast<unsigned long long>(stats.appended_events));
-  out += buf;
-  std::snprintf(buf, sizeof buf,
-                "# HELP chronicle_projection_lag_events Events in the log not yet folded into the read models.\n"
-                "# TYPE chronicle_projection_lag_events gauge\nchronicle_projection_lag_events %llu\n",
-                static_cast<unsigned long long>(st.lag_events));
-  out += buf;
-  std::snprintf(buf, sizeof buf,
-                "# HELP chronicle_projection_lag_seconds Age of the newest folded event while behind; 0 when caught up.\n"
-                "# TYPE chronicle_projection_lag_seconds gauge\nchronicle_projection_lag_seconds %.3f\n",
-                st.lag_seconds);
-  out += buf;
-  std::snprintf(buf, sizeof buf,
-                "# HELP chronicle_projection_applied_events_total Events folded by the projections since start.\n"
-                "# TYPE chronicle_projection_applied_events_total counter\nchronicle_projection_applied_events_total %llu\n",
-                static_cast<unsigned long long>(st.applied_events));
-  out += buf;
+  help(out, "chronicle_projection_lag_events", "gauge", "Events in the log not yet folded into the read models.");
+  sample(out, "chronicle_projection_lag_events", "", std::to_string(st.lag_events));
+  help(out, "chronicle_projection_lag_seconds", "gauge",
+       "Age of the newest folded event while behind; 0 when caught up.");
+  sample(out, "chronicle_projection_lag_seconds", "", num(st.lag_seconds));
+  help(out, "chronicle_projection_applied_events_total", "counter", "Events folded by the projections since start.");
+  sample(out, "chronicle_projection_applied_events_total", "", std::to_string(st.applied_events));
   r.body = std::move(out);
   return r;
 }
@@ -329,41 +342,22 @@ void http_metrics::record(std::size_t route, int status, std::int64_t micros) no
 }
 
 std::string http_metrics::render_requests() const {
-  std::string out =
-      "# HELP chronicle_http_requests_total HTTP requests by route and status.\n"
-      "# TYPE chronicle_http_requests_total counter\n";
+  std::string out;
   auto name = [&](std::size_t i) {
     return i < route_table().size() ? std::string(route_table()[i].name) : std::string("unmatched");
   };
-  char buf[200];
+  help(out, "chronicle_http_requests_total", "counter", "HTTP requests by route and status.");
   for (std::size_t i = 0; i < routes_.size(); ++i)
     for (int s = 100; s < 600; ++s) {
       auto n = routes_[i]->by_status[static_cast<std::size_t>(s)].load(std::memory_order_relaxed);
-      if (!n) continue;
-      std::snprintf(buf, sizeof buf, "chronicle_http_requests_total{route=\"%s\",status=\"%d\"} %llu\n",
-                    name(i).c_str(), s, static_cast<unsigned long long>(n));
-      out += buf;
+      if (n)
+        sample(out, "chronicle_http_requests_total", "route=\"" + name(i) + "\",status=\"" + std::to_string(s) + "\"",
+               std::to_string(n));
     }
-  out += "# HELP chronicle_http_request_duration_seconds HTTP request latency by route.\n"
-         "# TYPE chronicle_http_request_duration_seconds histogram\n";
-  for (std::size_t i = 0; i < routes_.size(); ++i) {
-    auto& h = routes_[i]->latency;
-    if (!h.total()) continue;
-    std::uint64_t cum = 0;
-    for (std::size_t b = 0; b < commands::histogram::bounds.size(); ++b) {
-      cum += h.count(b);
-      std::snprintf(buf, sizeof buf, "chronicle_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
-                    name(i).c_str(), commands::histogram::bounds[b], static_cast<unsigned long long>(cum));
-      out += buf;
-    }
-    std::snprintf(buf, sizeof buf,
-                  "chronicle_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n"
-                  "chronicle_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n"
-                  "chronicle_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
-                  name(i).c_str(), static_cast<unsigned long long>(h.total()), name(i).c_str(), h.sum_seconds(),
-                  name(i).c_str(), static_cast<unsigned long long>(h.total()));
-    out += buf;
-  }
+  help(out, "chronicle_http_request_duration_seconds", "histogram", "HTTP request latency by route.");
+  for (std::size_t i = 0; i < routes_.size(); ++i)
+    if (routes_[i]->latency.total())
+      histogram_samples(out, "chronicle_http_request_duration_seconds", "route=\"" + name(i) + "\"", routes_[i]->latency);
   return out;
 }
 

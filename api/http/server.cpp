@@ -12,6 +12,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <atomic>
 #include <cstdio>
 #include <mutex>
@@ -154,6 +155,18 @@ struct server::impl {
           auto res = make_response(std::move(*reply), 11, false);
           stream.expires_after(opts.write_timeout);
           co_await http::async_write(stream, res, use_nothrow);
+          // Lingering close: closing with unread input would send a reset that
+          // can destroy the answer in flight, so half-close and drain a bounded
+          // amount first.
+          beast::error_code ignored;
+          stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+          stream.expires_after(std::chrono::seconds(2));
+          std::array<char, 16384> sink;
+          for (std::size_t drained = 0; drained < (8u << 20);) {
+            auto [e, n] = co_await stream.async_read_some(asio::buffer(sink), use_nothrow);
+            if (e) break;
+            drained += n;
+          }
         }
         break;
       }

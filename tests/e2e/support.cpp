@@ -56,6 +56,8 @@ response http_client::raw(const std::string& bytes) {
   std::size_t sent = 0;
   while (sent < bytes.size()) {
     auto n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    // A server may answer early (413) and close while we still send: read its answer.
+    if (n <= 0 && (errno == EPIPE || errno == ECONNRESET)) break;
     if (n <= 0) throw std::runtime_error("send failed: " + std::string(std::strerror(errno)));
     sent += static_cast<std::size_t>(n);
   }
