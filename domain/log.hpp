@@ -45,7 +45,7 @@ class log_cursor {
   virtual ~log_cursor() = default;
   // Up to `max` records past the cursor, waiting up to `wait` for the first.
   // Records of one topic-partition come in offset order. An empty vector
-  // means nothing arrived in time.
+  // means nothing arrived (it may come back early, e.g. after wake()).
   virtual result<std::vector<log_record>> poll(std::size_t max,
                                                std::chrono::milliseconds wait) = 0;
   // Stop a poll() blocked in another thread (it returns promptly).

@@ -63,7 +63,7 @@ int serve(const std::vector<std::string>& args) {
   std::string data_dir = "./data", listen = "127.0.0.1:8080", kafka, prefix = "chronicle.", value;
   std::map<std::string, std::string> kafka_config;
   unsigned long long partitions = 8, threads = 2;
-  arg_reader r{args};
+  arg_reader r{args, 0, {}};
   while (!r.done()) {
     if (r.take("--data-dir", data_dir) || r.take("--listen", listen) || r.take("--kafka", kafka) ||
         r.take("--kafka-prefix", prefix)) {

@@ -3,8 +3,11 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <charconv>
 #include <condition_variable>
+#include <algorithm>
 #include <deque>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 
@@ -64,6 +67,7 @@ struct embedded_log::impl {
   std::vector<std::uint64_t> end;    // visible (durable) end per topic*parts+partition
   std::uint64_t generation = 0;      // bumped on every commit and wake
   bool closed = false;
+  std::mutex join_m;
   std::thread committer;
 
   std::size_t slot(int topic, std::uint32_t p) const { return static_cast<std::size_t>(topic) * parts + p; }
@@ -87,6 +91,10 @@ struct embedded_log::impl {
           results.emplace_back(error::invalid("unknown_topic_partition", "no such topic-partition: " + a.tp.topic));
           continue;
         }
+        if (std::any_of(a.records.begin(), a.records.end(), [](auto& r) { return r.key.size() > 0xffff; })) {
+          results.emplace_back(error::invalid("key_too_long", "a record key is longer than 65535 bytes"));
+          continue;
+        }
         std::vector<std::uint64_t> offs;
         offs.reserve(a.records.size());
         for (auto& r : a.records) {
@@ -105,6 +113,12 @@ struct embedded_log::impl {
       rocksdb::WriteOptions wo;
       wo.sync = sync;
       auto s = db->Write(wo, &wb);
+      if (!s.ok()) {
+        // A failed sync puts RocksDB in a read-only error state; try to leave
+        // it so the next batch (say, once disk space is back) can succeed.
+        auto r = db->Resume();
+        if (!r.ok()) std::fprintf(stderr, "embedded log: write failed (%s); resume: %s\n", s.ToString().c_str(), r.ToString().c_str());
+      }
 
       lock.lock();
       if (s.ok()) {
@@ -154,6 +168,7 @@ class embedded_cursor final : public log_cursor {
         log_.data_cv.wait_for(lock, wait, [&] { return have() || woken_ || log_.closed || log_.generation != gen; });
       }
       woken_ = false;
+      if (log_.closed && !have()) return error::make(errc::unavailable, "log_closed", "the event log is closed");
       for (std::size_t i = 0; i < tps_.size(); ++i) ends[i] = log_.end[log_.slot(tps_[i].first, tps_[i].second)];
     }
     std::vector<log_record> out;
@@ -209,7 +224,9 @@ result<std::unique_ptr<embedded_log>> embedded_log::open(const embedded_log_opti
   std::string stored;
   s = d->db->Get(rocksdb::ReadOptions{}, meta_partitions_key, &stored);
   if (s.ok()) {
-    d->parts = static_cast<std::uint32_t>(std::stoul(stored));
+    auto [p, ec] = std::from_chars(stored.data(), stored.data() + stored.size(), d->parts);
+    if (ec != std::errc{} || p != stored.data() + stored.size() || d->parts == 0)
+      return error::make(errc::internal, "corrupt_log_metadata", "the log at " + o.dir + " has unreadable metadata");
     if (d->parts != o.partitions)
       return error::make(errc::failed_precondition, "partitions_mismatch",
                          "the log at " + o.dir + " was created with " + stored +
@@ -288,12 +305,15 @@ void embedded_log::append(commands::log_append batch, commands::append_callback 
 void embedded_log::close() {
   {
     std::lock_guard lock(impl_->m);
-    if (impl_->closed && !impl_->committer.joinable()) return;
     impl_->closed = true;
   }
   impl_->work_cv.notify_all();
   impl_->data_cv.notify_all();
-  if (impl_->committer.joinable()) impl_->committer.join();
+  // Exactly one caller joins; a close() from an append callback (on the
+  // committer itself) only marks the log closed.
+  std::lock_guard join_lock(impl_->join_m);
+  if (impl_->committer.joinable() && impl_->committer.get_id() != std::this_thread::get_id())
+    impl_->committer.join();
 }
 
 }  // namespace chronicle::infra

@@ -5,7 +5,8 @@
 // WriteBatch with one WAL sync (group commit); an append is acknowledged only
 // after that sync. Readers see records only once they are durable.
 //
-// Thread-safety: all methods may be called from any thread.
+// Thread-safety: all methods may be called from any thread. Cursors refer to
+// the log: close them before destroying it.
 #include <memory>
 #include <string>
 
