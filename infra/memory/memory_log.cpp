@@ -64,8 +64,14 @@ result<std::unique_ptr<log_cursor>> memory_log::open_cursor(const std::vector<st
 }
 
 void memory_log::append(commands::log_append batch, commands::append_callback done) {
-  if (fail_appends.load()) {
-    done(error::make(errc::unavailable, "log_unavailable", "the in-memory log is set to fail"));
+  if (fail_appends.load() || closed_.load()) {
+    done(error::make(errc::unavailable, "log_unavailable", "the in-memory log is closed or set to fail"));
+    return;
+  }
+  bool known = false;
+  for (auto t : all_topics) known |= (t == batch.tp.topic);
+  if (!known || batch.tp.partition >= parts_) {
+    done(error::invalid("unknown_topic_partition", "no such topic-partition: " + batch.tp.topic));
     return;
   }
   std::vector<std::uint64_t> offsets;

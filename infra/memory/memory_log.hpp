@@ -19,7 +19,7 @@ class memory_log final : public commands::event_log {
   result<std::unique_ptr<log_cursor>> open_cursor(const std::vector<std::string>& topics,
                                                   const positions& from) override;
   void append(commands::log_append batch, commands::append_callback done) override;
-  void close() override {}
+  void close() override { closed_ = true; }
 
   // While set, appends fail with `unavailable` and write nothing.
   std::atomic<bool> fail_appends{false};
@@ -33,6 +33,7 @@ class memory_log final : public commands::event_log {
 
  private:
   std::uint32_t parts_;
+  std::atomic<bool> closed_{false};
   shared s_;
 };
 

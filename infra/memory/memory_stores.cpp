@@ -20,8 +20,18 @@ status memory_state_store::commit(const commands::state_batch& b) {
   std::lock_guard lock(m_);
   for (auto& [k, v] : b.snapshots) snaps_[k] = v;
   for (auto& [k, v] : b.idempotency) idem_[k] = v;
+  for (auto& k : b.released) claims_.erase(k);
+  for (auto& [k, v] : b.claims) claims_[k] = v;
+  for (auto& s : b.purged_streams) std::erase_if(idem_, [&](auto& kv) { return kv.second.stream == s; });
   for (auto& [tp, off] : b.checkpoint) ckpt_[tp] = off;
   return {};
+}
+
+result<std::optional<std::string>> memory_state_store::find_claim(std::string_view k) {
+  std::lock_guard lock(m_);
+  auto it = claims_.find(k);
+  if (it == claims_.end()) return std::optional<std::string>{};
+  return std::optional{it->second};
 }
 
 result<positions> memory_state_store::checkpoint() {
@@ -54,8 +64,11 @@ result<projections::kv_pairs> memory_kv::scan(std::string_view prefix, std::stri
     auto it = after.empty() ? data_.lower_bound(prefix) : data_.upper_bound(after);
     for (; it != data_.end() && in_prefix(it->first) && out.size() < limit; ++it) out.emplace_back(*it);
   } else {
-    std::string end = std::string(prefix) + std::string(1, '\xff');
-    auto it = after.empty() ? data_.lower_bound(end) : data_.lower_bound(after);
+    // Start below the smallest key greater than every key with this prefix.
+    std::string end(prefix);
+    while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xff) end.pop_back();
+    if (!end.empty()) end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+    auto it = !after.empty() ? data_.lower_bound(after) : end.empty() ? data_.end() : data_.lower_bound(end);
     while (it != data_.begin() && out.size() < limit) {
       --it;
       if (!in_prefix(it->first)) break;
