@@ -12,6 +12,7 @@ namespace chronicle::commands {
 struct command_meta {
   std::string tenant;
   std::string actor;
+  std::string actor_role;
   std::string idempotency_key;
   std::string request_hash;
   std::string correlation_id;
@@ -19,13 +20,17 @@ struct command_meta {
 
 namespace customer_commands {
 
-aggregate_kind kind();
+// Claims: a customer's email (case-insensitive) and phone are unique per
+// tenant, held as keyed hashes so no plaintext is stored.
+aggregate_kind kind(pii_reader& vault);
 // REQUIRES: cmd.id is a fresh ULID (executor::new_id()).
 command_request register_customer(const command_meta& meta, customers::register_customer cmd,
                                   customers::rules rules = {});
 command_request update_customer(const command_meta& meta, customers::update_customer cmd,
                                 std::optional<std::uint64_t> expected_version,
                                 customers::rules rules = {});
+
+command_request erase_customer(const command_meta& meta, customers::erase_customer cmd);
 
 }  // namespace customer_commands
 }  // namespace chronicle::commands

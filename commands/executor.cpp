@@ -1,5 +1,6 @@
 #include "commands/executor.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -35,6 +36,8 @@ struct accepted {
   std::string stream;
   std::size_t first_record = 0, records = 0;
   command_outcome outcome;
+  std::vector<claim> acquired, released;  // uniqueness keys, settled with the append
+  bool erased = false;                    // the command erased its subject
 };
 
 struct partition {
@@ -54,36 +57,98 @@ struct inflight_key {
 struct executor::impl {
   event_log& log;
   state_store& store;
+  pii_vault& vault;
   clock& clk;
   entropy& rnd;
   std::vector<aggregate_kind> kinds;
+  std::vector<std::string> topics;  // distinct topics of `kinds`
   executor_options opts;
   std::uint32_t parts;
   std::vector<std::unique_ptr<partition>> partitions;  // topic index * parts + partition
   std::mutex idem_m;
   std::unordered_map<std::string, inflight_key> inflight;
+  std::mutex claim_m;
+  std::unordered_map<std::string, std::string> reserved;  // claim key → entity id, while in flight
   histogram append_latency;
   std::atomic<std::uint64_t> appended{0};
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> batches_in_flight{0};
   thread_pool pool;
 
-  impl(event_log& l, state_store& s, clock& c, entropy& r, std::vector<aggregate_kind> k,
+  impl(event_log& l, state_store& s, pii_vault& v, clock& c, entropy& r, std::vector<aggregate_kind> k,
        executor_options o)
-      : log(l), store(s), clk(c), rnd(r), kinds(std::move(k)), opts(o), parts(l.partitions()),
+      : log(l), store(s), vault(v), clk(c), rnd(r), kinds(std::move(k)), opts(o), parts(l.partitions()),
         pool(o.threads) {
-    for (std::size_t i = 0; i < kinds.size() * parts; ++i)
+    for (auto& k : kinds)
+      if (std::find(topics.begin(), topics.end(), k.topic) == topics.end()) topics.push_back(k.topic);
+    for (std::size_t i = 0; i < topics.size() * parts; ++i)
       partitions.push_back(std::make_unique<partition>());
   }
 
+  // One writer per topic-partition, whatever the categories sharing the topic.
   std::size_t topic_index(const std::string& topic) const {
-    for (std::size_t i = 0; i < kinds.size(); ++i)
-      if (kinds[i].topic == topic) return i;
-    return kinds.size();
+    for (std::size_t i = 0; i < topics.size(); ++i)
+      if (topics[i] == topic) return i;
+    return topics.size();
   }
-  const aggregate_kind* kind_of_topic(const std::string& topic) const {
-    auto i = topic_index(topic);
-    return i < kinds.size() ? &kinds[i] : nullptr;
+  const aggregate_kind* kind_of(std::string_view category) const {
+    for (auto& k : kinds)
+      if (k.category == category) return &k;
+    return nullptr;
+  }
+  const aggregate_kind* kind_of_stream(std::string_view stream) const {
+    return kind_of(stream.substr(0, stream.find('-')));
+  }
+
+  // Replaces a sealed pii object by its plaintext, or by erased_pii once the
+  // subject's key is gone.
+  status open_pii(event_envelope& env) {
+    auto opened = vault.open(env.tenant, env.pii);
+    if (!opened) return std::move(opened).err();
+    env.pii = opened->value_or(std::string(erased_pii));
+    return {};
+  }
+
+  std::vector<claim> claims_of(const aggregate_kind& k, std::string_view tenant, std::string_view state) {
+    if (!k.claims || state.empty()) return {};
+    auto c = k.claims(tenant, state);
+    std::sort(c.begin(), c.end());
+    return c;
+  }
+
+  // Claims in `after` but not in `before` (acquire) and the reverse (release).
+  static std::pair<std::vector<claim>, std::vector<claim>> diff(const std::vector<claim>& before,
+                                                               const std::vector<claim>& after) {
+    std::vector<claim> acquire, release;
+    std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(acquire));
+    std::set_difference(before.begin(), before.end(), after.begin(), after.end(), std::back_inserter(release));
+    return {acquire, release};
+  }
+
+  // Reserves `want` for entity `id` unless another entity holds one of them.
+  // On success every key stays reserved until release_reserved().
+  result<bool> reserve(const std::vector<claim>& want, const std::string& id) {
+    std::lock_guard lock(claim_m);
+    for (auto& c : want) {
+      std::string owner;
+      if (auto it = reserved.find(c.key); it != reserved.end()) {
+        owner = it->second;
+      } else {
+        auto stored = store.find_claim(c.key);
+        if (!stored) return std::move(stored).err();
+        owner = stored->value_or("");
+      }
+      if (!owner.empty() && owner != id)
+        return error{errc::already_exists, "duplicate_" + c.field,
+                     c.field + " is already in use by " + owner,
+                     {{c.field, "duplicate", "already used by " + owner}}};
+    }
+    for (auto& c : want) reserved[c.key] = id;
+    return true;
+  }
+  void release_reserved(const std::vector<claim>& keys) {
+    std::lock_guard lock(claim_m);
+    for (auto& c : keys) reserved.erase(c.key);
   }
 
   std::string new_event_id() { return make_uuid_v7(static_cast<std::uint64_t>(clk.now_us() / 1000), rnd.random10()); }
@@ -95,11 +160,9 @@ struct executor::impl {
     auto end = log.end_positions();
     if (!end) return std::move(end).err();
     positions from;
-    std::vector<std::string> topics;
-    for (auto& k : kinds) topics.push_back(k.topic);
     positions target;  // where each selected tp must get to
     for (auto& [tp, e] : *end) {
-      if (topic_index(tp.topic) >= kinds.size()) continue;
+      if (topic_index(tp.topic) >= topics.size()) continue;
       bool selected = only.empty();
       for (auto& o : only) selected |= (o == tp);
       auto c = ckpt->count(tp) ? ckpt->at(tp) : 0;
@@ -112,15 +175,24 @@ struct executor::impl {
 
     std::unordered_map<std::string, stream_snapshot> overlay;
     std::unordered_map<std::string, idempotency_record> idem;
+    std::unordered_map<std::string, std::optional<std::string>> claim_changes;  // nullopt: released
+    std::vector<std::string> purged;
     positions progress;
     auto flush = [&]() -> status {
       state_batch b;
       for (auto& [s, snap] : overlay) b.snapshots.emplace_back(s, snap);
       for (auto& [k, r] : idem) b.idempotency.emplace_back(k, r);
+      for (auto& [k, owner] : claim_changes) {
+        if (owner) b.claims.emplace_back(k, *owner);
+        else b.released.push_back(k);
+      }
+      b.purged_streams = std::move(purged);
       b.checkpoint = progress;
       auto st = store.commit(b);
       overlay.clear();
       idem.clear();
+      claim_changes.clear();
+      purged.clear();
       return st;
     };
     std::size_t since_flush = 0;
@@ -139,7 +211,10 @@ struct executor::impl {
         if (auto it = target.find(r.tp); it != target.end() && r.offset + 1 >= it->second) target.erase(it);
         auto env = schemas::decode_envelope(r.payload);
         if (!env) return std::move(env).err();
-        auto* kind = kind_of_topic(r.tp.topic);
+        if (env->stream_version == 0) continue;  // not an aggregate's event
+        auto* kind = kind_of_stream(env->stream);
+        if (!kind) continue;  // a category this writer does not own
+        if (auto st = open_pii(*env); !st) return st;
         auto it = overlay.find(env->stream);
         if (it == overlay.end()) {
           auto loaded = store.load(env->stream);
@@ -149,10 +224,20 @@ struct executor::impl {
         auto& snap = it->second;
         if (env->stream_version <= snap.version) continue;  // already folded
         auto before = snap.version;
+        auto held = claims_of(*kind, env->tenant, snap.state);
         auto next = kind->evolve(snap.state, *env);
         if (!next) return std::move(next).err();
         snap.state = std::move(*next);
         snap.version = env->stream_version;
+        auto [acquire, release] = diff(held, claims_of(*kind, env->tenant, snap.state));
+        auto entity = env->stream.substr(env->stream.rfind('-') + 1);
+        for (auto& c : release) claim_changes[c.key] = std::nullopt;
+        for (auto& c : acquire) claim_changes[c.key] = entity;
+        if (env->type == "subject.erased") {
+          purged.push_back(env->stream);
+          std::erase_if(idem, [&](auto& kv) { return kv.second.stream == env->stream; });
+          continue;
+        }
         if (!env->command_hash.empty()) {
           auto key = scoped_key(env->tenant, env->command_id);
           auto [ri, fresh] = idem.try_emplace(key);
@@ -185,8 +270,9 @@ struct executor::impl {
       return;
     }
     auto ti = topic_index(req.topic);
-    if (ti >= kinds.size()) {
-      done(error::make(errc::internal, "unknown_topic", "no writer for topic " + req.topic));
+    auto* kind = kind_of(req.category);
+    if (ti >= topics.size() || !kind || kind->topic != req.topic) {
+      done(error::make(errc::internal, "unknown_category", "no writer for " + req.category + " in " + req.topic));
       return;
     }
     std::string key = scoped_key(req.tenant, req.idempotency_key);
@@ -270,7 +356,7 @@ struct executor::impl {
   void drain(std::size_t pi) {
     auto& part = *partitions[pi];
     auto ti = pi / parts;
-    topic_partition tp{kinds[ti].topic, static_cast<std::uint32_t>(pi % parts)};
+    topic_partition tp{topics[ti], static_cast<std::uint32_t>(pi % parts)};
     std::vector<pending> batch;
     bool catch_up_first = false;
     {
@@ -321,10 +407,45 @@ struct executor::impl {
         complete(p, std::move(d).err());
         continue;
       }
-      accepted a{std::move(p), stream, append.records.size(), d->events.size(), {}};
+      // Personal data is sealed before anything else changes, so a vault
+      // failure leaves nothing half-done.
+      std::vector<std::string> sealed;
+      std::optional<error> failure;
+      for (auto& ev : d->events) {
+        if (ev.subject.empty() || ev.pii.empty() || ev.pii == "{}") {
+          sealed.push_back(ev.pii.empty() ? "{}" : ev.pii);
+          continue;
+        }
+        auto s = vault.seal(p.req.tenant, ev.subject, ev.pii);
+        if (!s) {
+          failure = std::move(s).err();
+          break;
+        }
+        sealed.push_back(std::move(*s));
+      }
+      if (failure) {
+        complete(p, std::move(*failure));
+        continue;
+      }
+      std::vector<claim> acquire, release;
+      if (!d->events.empty()) {
+        auto& kind = *kind_of(p.req.category);
+        std::tie(acquire, release) = diff(claims_of(kind, p.req.tenant, snap.state),
+                                          claims_of(kind, p.req.tenant, d->state));
+        if (!acquire.empty()) {
+          if (auto r = reserve(acquire, p.req.id); !r) {
+            complete(p, std::move(r).err());
+            continue;
+          }
+        }
+      }
+      accepted a{std::move(p), stream, append.records.size(), d->events.size(), {}, std::move(acquire),
+                 std::move(release), false};
       auto before = snap.version;
       auto command_id = a.p.req.idempotency_key.empty() ? new_event_id() : a.p.req.idempotency_key;
+      std::size_t event_index = 0;
       for (auto& ev : d->events) {
+        a.erased |= ev.type == "subject.erased";
         event_envelope env;
         env.id = new_event_id();
         env.type = std::move(ev.type);
@@ -334,11 +455,12 @@ struct executor::impl {
         env.stream_version = ++snap.version;
         env.occurred_at = now;
         env.actor = a.p.req.actor;
+        env.actor_role = a.p.req.actor_role;
         env.command_id = command_id;
         if (!a.p.req.idempotency_key.empty()) env.command_hash = a.p.req.request_hash;
         env.correlation_id = a.p.req.correlation_id;
         env.data = std::move(ev.data);
-        env.pii = std::move(ev.pii);
+        env.pii = std::move(sealed[event_index++]);
         append.records.push_back({stream, schemas::encode_envelope(env)});
       }
       if (!d->events.empty()) snap.state = d->state;
@@ -347,6 +469,13 @@ struct executor::impl {
     }
     if (append.records.empty()) {
       for (auto& a : ok) complete(a.p, std::move(a.outcome));
+      return next(pi);
+    }
+    if (auto st = vault.sync(); !st) {
+      for (auto& a : ok) {
+        release_reserved(a.acquired);
+        complete(a.p, error::make(errc::unavailable, "vault_unavailable", "the key vault could not store keys: " + st.err().message));
+      }
       return next(pi);
     }
     auto started = steady_us();
@@ -376,7 +505,10 @@ struct executor::impl {
                        : offsets.err();
       if (e.kind != errc::unavailable && e.kind != errc::timeout)
         e = error::make(errc::unavailable, "log_unavailable", "the event log could not store the events: " + e.message);
-      for (auto& a : ok) complete(a.p, e);
+      for (auto& a : ok) {
+        release_reserved(a.acquired);
+        complete(a.p, e);
+      }
       return;
     }
     appended.fetch_add(n);
@@ -386,11 +518,16 @@ struct executor::impl {
     for (auto& a : ok) {
       if (a.records > 0)
         a.outcome.token = encode_token({{tp, (*offsets)[a.first_record + a.records - 1] + 1}});
-      if (!a.p.key.empty() && a.records > 0)
+      for (auto& c : a.released) b.released.push_back(c.key);
+      for (auto& c : a.acquired) b.claims.emplace_back(c.key, a.p.req.id);
+      if (a.erased) b.purged_streams.push_back(a.stream);
+      else if (!a.p.key.empty() && a.records > 0)
         b.idempotency.emplace_back(a.p.key, idempotency_record{a.p.req.request_hash, a.stream, a.outcome.version,
                                                                a.outcome.token, a.outcome.state, a.outcome.created});
     }
-    if (auto st = store.commit(b); !st) {
+    auto committed = store.commit(b);
+    for (auto& a : ok) release_reserved(a.acquired);
+    if (!committed) {
       // The events are durable; the cache is not. Rebuild it before the next batch.
       std::lock_guard lock(partitions[pi]->m);
       partitions[pi]->needs_catch_up = true;
@@ -409,9 +546,9 @@ struct executor::impl {
   }
 };
 
-executor::executor(event_log& log, state_store& store, clock& clk, entropy& rnd,
+executor::executor(event_log& log, state_store& store, pii_vault& vault, clock& clk, entropy& rnd,
                    std::vector<aggregate_kind> kinds, executor_options opts)
-    : impl_(std::make_unique<impl>(log, store, clk, rnd, std::move(kinds), opts)) {}
+    : impl_(std::make_unique<impl>(log, store, vault, clk, rnd, std::move(kinds), opts)) {}
 
 executor::~executor() { stop(); }
 

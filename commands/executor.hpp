@@ -17,6 +17,7 @@
 #include "commands/histogram.hpp"
 #include "commands/ports/clock.hpp"
 #include "commands/ports/event_log.hpp"
+#include "commands/ports/pii_vault.hpp"
 #include "commands/ports/state_store.hpp"
 #include "domain/envelope.hpp"
 #include "schemas/customer_codec.hpp"
@@ -37,6 +38,7 @@ struct command_request {
   std::string idempotency_key;                    // the client's key, or empty
   std::string request_hash;
   std::string actor;
+  std::string actor_role;
   std::string correlation_id;
   std::function<result<decision>(const stream_snapshot& current, std::int64_t now_us)> decide;
 };
@@ -52,11 +54,24 @@ struct command_outcome {
 
 using command_callback = std::function<void(result<command_outcome>)>;
 
-// How the command side folds stored events of one category (catch-up).
+// A uniqueness claim a state holds: the key ("acme/email/<blind index>") and
+// the request field it comes from, for the error a competing command gets.
+struct claim {
+  std::string key;
+  std::string field;
+  auto operator<=>(const claim&) const = default;
+};
+
+// How the command side treats one category of stream.
 struct aggregate_kind {
   std::string category;
   std::string topic;
+  // Folds one stored event (its pii already opened) into the state (catch-up).
   std::function<result<std::string>(std::string_view state, const event_envelope& e)> evolve;
+  // The uniqueness claims a state holds (may be empty). Claims are diffed
+  // between the state before and after a command: new ones are acquired
+  // (or the command is rejected), dropped ones are released.
+  std::function<std::vector<claim>(std::string_view tenant, std::string_view state)> claims;
 };
 
 struct executor_options {
@@ -72,7 +87,9 @@ struct executor_stats {
 
 class executor {
  public:
-  executor(event_log& log, state_store& store, clock& clk, entropy& rnd,
+  // Every event's `pii` is sealed with `vault` for its subject before it is
+  // appended, and opened again when the log is folded.
+  executor(event_log& log, state_store& store, pii_vault& vault, clock& clk, entropy& rnd,
            std::vector<aggregate_kind> kinds, executor_options opts = {});
   ~executor();
   executor(const executor&) = delete;

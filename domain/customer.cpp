@@ -1,6 +1,7 @@
 #include "domain/customer.hpp"
 
 #include "domain/contact.hpp"
+#include "domain/pii.hpp"
 
 namespace chronicle::customers {
 namespace {
@@ -79,6 +80,8 @@ result<std::vector<event>> decide(const customer& state, const update_customer& 
                                   const rules& r) {
   if (!state.exists)
     return error::make(errc::not_found, "customer_not_found", "no customer with this id");
+  if (state.erased)
+    return error::make(errc::failed_precondition, "customer_erased", "this customer's personal data was erased");
   validator v{r, {}};
   auto name = cmd.name ? v.name(cmd.name, true) : std::nullopt;
   auto company = v.company(cmd.company);
@@ -97,6 +100,13 @@ result<std::vector<event>> decide(const customer& state, const update_customer& 
   return std::vector<event>{std::move(u)};
 }
 
+result<std::vector<event>> decide(const customer& state, const erase_customer& cmd) {
+  if (!state.exists)
+    return error::make(errc::not_found, "customer_not_found", "no customer with this id");
+  if (state.erased) return std::vector<event>{};
+  return std::vector<event>{subject_erased{cmd.id}};
+}
+
 customer evolve(customer s, const event& e, std::int64_t at) {
   if (auto* r = std::get_if<customer_registered>(&e)) {
     s.exists = true;
@@ -111,6 +121,12 @@ customer evolve(customer s, const event& e, std::int64_t at) {
     if (u->company) s.company = *u->company;
     if (u->email) s.email = *u->email;
     if (u->phone) s.phone = *u->phone;
+    s.updated_at = at;
+  } else if (std::holds_alternative<subject_erased>(e)) {
+    s.erased = true;
+    s.name = std::string(erased_text);
+    s.email.clear();
+    s.phone.clear();
     s.updated_at = at;
   }
   return s;

@@ -17,6 +17,7 @@ inline constexpr std::string_view topic = "customers";
 
 struct customer {
   bool exists = false;
+  bool erased = false;  // personal data destroyed (GDPR erasure)
   std::string id;
   std::string name;
   std::string company;  // empty: none
@@ -37,6 +38,9 @@ struct update_customer {
   std::string id;
   std::optional<std::string> name, company, email, phone;
 };
+struct erase_customer {
+  std::string id;
+};
 
 // Events (past tense). Values are already validated and normalised.
 struct customer_registered {
@@ -46,7 +50,12 @@ struct customer_updated {
   std::string id;
   std::optional<std::string> name, company, email, phone;
 };
-using event = std::variant<customer_registered, customer_updated>;
+// The person's key is destroyed with this event: every sealed copy of their
+// personal data becomes unreadable. Orders and amounts stay.
+struct subject_erased {
+  std::string id;
+};
+using event = std::variant<customer_registered, customer_updated, subject_erased>;
 
 struct rules {
   std::string default_country_code = "1";  // for national phone numbers
@@ -57,6 +66,8 @@ result<std::vector<event>> decide(const customer& state, const register_customer
 // An update that changes nothing yields no event.
 result<std::vector<event>> decide(const customer& state, const update_customer& cmd,
                                   const rules& r = {});
+// Erasing twice yields no second event.
+result<std::vector<event>> decide(const customer& state, const erase_customer& cmd);
 customer evolve(customer state, const event& e, std::int64_t occurred_at);
 
 }  // namespace chronicle::customers

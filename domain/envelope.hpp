@@ -16,6 +16,7 @@ struct event_envelope {
   std::uint64_t stream_version = 0;  // 1-based
   std::int64_t occurred_at = 0;      // µs since the epoch, UTC
   std::string actor;            // api key id, user or system job
+  std::string actor_role;       // the actor's role when it acted ("staff"), if any
   std::string command_id;       // the Idempotency-Key when given, else a fresh id
   std::string command_hash;     // hash of the request that carried command_id
   std::string correlation_id;

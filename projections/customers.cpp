@@ -33,19 +33,13 @@ result<std::pair<std::uint64_t, customers::customer>> decode_view(std::string_vi
   return std::pair{version, std::move(*c)};
 }
 
-std::string render_view(std::string_view v) {
-  auto d = decode_view(v);
-  if (!d) return "{}";
-  return codec::render(d->second, d->first);
-}
-
 class customers_projection final : public projection {
  public:
   std::string name() const override { return "customers"; }
   std::vector<std::string> topics() const override { return {std::string(customers::topic)}; }
 
   status apply(const event_envelope& e, view_batch& batch) override {
-    if (e.type.rfind("customer.", 0) != 0) return {};
+    if (e.type.rfind("customer.", 0) != 0 && e.type != "subject.erased") return {};
     auto ev = codec::decode_event(e);
     if (!ev) return std::move(ev).err();
     auto id = std::visit([](auto& x) { return x.id; }, *ev);
@@ -73,11 +67,13 @@ std::unique_ptr<projection> make_customers_projection() {
 
 namespace customer_queries {
 
-result<std::optional<std::string>> get(kv_store& kv, std::string_view tenant, std::string_view id) {
+result<std::optional<customer_row>> get(kv_store& kv, std::string_view tenant, std::string_view id) {
   auto v = kv.get(view_key(tenant, id));
   if (!v) return std::move(v).err();
-  if (!*v) return std::optional<std::string>{};
-  return std::optional<std::string>{render_view(**v)};
+  if (!*v) return std::optional<customer_row>{};
+  auto d = decode_view(**v);
+  if (!d) return std::move(d).err();
+  return std::optional{customer_row{d->first, std::move(d->second)}};
 }
 
 result<customer_page> list(kv_store& kv, std::string_view tenant, std::string_view cursor,
@@ -93,7 +89,11 @@ result<customer_page> list(kv_store& kv, std::string_view tenant, std::string_vi
   auto rows = kv.scan(prefix, after, limit + 1, /*reverse=*/true);
   if (!rows) return std::move(rows).err();
   customer_page page;
-  for (std::size_t i = 0; i < rows->size() && i < limit; ++i) page.items.push_back(render_view((*rows)[i].second));
+  for (std::size_t i = 0; i < rows->size() && i < limit; ++i) {
+    auto d = decode_view((*rows)[i].second);
+    if (!d) return std::move(d).err();
+    page.items.push_back({d->first, std::move(d->second)});
+  }
   if (rows->size() > limit) page.next_cursor = "c1." + (*rows)[limit - 1].first.substr(prefix.size());
   return page;
 }

@@ -6,20 +6,25 @@
 #include <optional>
 #include <string>
 
+#include "domain/customer.hpp"
 #include "projections/projection.hpp"
 
 namespace chronicle::projections {
 
 std::unique_ptr<projection> make_customers_projection();
 
+struct customer_row {
+  std::uint64_t version = 0;
+  customers::customer customer;
+};
+
 struct customer_page {
-  std::vector<std::string> items;  // rendered Customer resources
-  std::string next_cursor;         // empty: no more
+  std::vector<customer_row> items;
+  std::string next_cursor;  // empty: no more
 };
 
 namespace customer_queries {
-// Rendered Customer resource, or nullopt.
-result<std::optional<std::string>> get(kv_store& kv, std::string_view tenant, std::string_view id);
+result<std::optional<customer_row>> get(kv_store& kv, std::string_view tenant, std::string_view id);
 // REQUIRES: 1 <= limit <= 200. `cursor` is a next_cursor of an earlier page.
 result<customer_page> list(kv_store& kv, std::string_view tenant, std::string_view cursor,
                            std::size_t limit);

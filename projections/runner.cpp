@@ -5,6 +5,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <future>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -38,6 +39,7 @@ std::int64_t wall_us() {
 struct runner::impl {
   log_reader& log;
   kv_store& kv;
+  pii_reader& pii;
   std::vector<std::unique_ptr<projection>> projections;
   std::vector<positions> checkpoints;  // per projection
 
@@ -56,8 +58,8 @@ struct runner::impl {
   std::unique_ptr<log_cursor> cursor;
   std::thread thread;
 
-  impl(log_reader& l, kv_store& k, std::vector<std::unique_ptr<projection>> p)
-      : log(l), kv(k), projections(std::move(p)) {}
+  impl(log_reader& l, kv_store& k, pii_reader& r, std::vector<std::unique_ptr<projection>> p)
+      : log(l), kv(k), pii(r), projections(std::move(p)) {}
 
   status load_checkpoints() {
     checkpoints.assign(projections.size(), {});
@@ -155,6 +157,10 @@ struct runner::impl {
             if (!d) return fail(r.tp.topic + "/" + std::to_string(r.tp.partition) + "@" +
                                 std::to_string(r.offset) + ": " + d.err().message);
             env = std::move(*d);
+            auto opened = pii.open(env->tenant, env->pii);
+            if (!opened) return fail(r.tp.topic + "/" + std::to_string(r.tp.partition) + "@" +
+                                     std::to_string(r.offset) + ": " + opened.err().message);
+            env->pii = opened->value_or(std::string(erased_pii));
             newest = std::max(newest, env->occurred_at);
           }
           if (auto s = p.apply(*env, batch); !s)
@@ -188,8 +194,8 @@ struct runner::impl {
   }
 };
 
-runner::runner(log_reader& log, kv_store& kv, std::vector<std::unique_ptr<projection>> projections)
-    : impl_(std::make_unique<impl>(log, kv, std::move(projections))) {}
+runner::runner(log_reader& log, kv_store& kv, pii_reader& pii, std::vector<std::unique_ptr<projection>> projections)
+    : impl_(std::make_unique<impl>(log, kv, pii, std::move(projections))) {}
 
 runner::~runner() { stop(); }
 
@@ -229,6 +235,23 @@ status runner::start() {
   d.cursor = std::move(*cursor);
   d.thread = std::thread([&d] { d.run(); });
   return {};
+}
+
+bool runner::drain(std::chrono::milliseconds within) {
+  auto end = impl_->log.end_positions();
+  if (!end) return false;
+  std::set<std::string> topics;
+  for (auto& p : impl_->projections)
+    for (auto& t : p->topics()) topics.insert(t);
+  positions target;
+  for (auto& [tp, off] : *end)
+    if (topics.count(tp.topic) && off > 0) target[tp] = off;
+  auto done = std::make_shared<std::promise<void>>();
+  auto f = done->get_future();
+  auto id = when_reached(target, [done] { done->set_value(); });
+  if (f.wait_for(within) == std::future_status::ready) return true;
+  cancel(id);
+  return false;
 }
 
 void runner::stop() {

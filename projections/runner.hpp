@@ -5,10 +5,12 @@
 // event. Also answers "have the views passed this position token?".
 //
 // Thread-safety: all public methods may be called from any thread.
+#include <chrono>
 #include <functional>
 #include <memory>
 
 #include "domain/log.hpp"
+#include "domain/pii.hpp"
 #include "projections/projection.hpp"
 
 namespace chronicle::projections {
@@ -24,9 +26,14 @@ struct runner_status {
 
 class runner {
  public:
-  runner(log_reader& log, kv_store& kv, std::vector<std::unique_ptr<projection>> projections);
+  // Events reach projections with their `pii` opened by `pii` (erased_pii
+  // once the subject's key is destroyed).
+  runner(log_reader& log, kv_store& kv, pii_reader& pii, std::vector<std::unique_ptr<projection>> projections);
   ~runner();
   status start();
+  // Waits (up to `within`) until every event in the log now has been folded:
+  // a graceful shutdown leaves nothing for the next start to catch up on.
+  bool drain(std::chrono::milliseconds within);
   void stop();
   runner_status current() const;
 

@@ -1,5 +1,6 @@
 #include "schemas/customer_codec.hpp"
 
+#include "domain/pii.hpp"
 #include "schemas/detail/json_in.hpp"
 #include "schemas/json_writer.hpp"
 
@@ -10,6 +11,7 @@ using namespace chronicle::customers;
 namespace {
 constexpr std::string_view registered_type = "customer.registered";
 constexpr std::string_view updated_type = "customer.updated";
+constexpr std::string_view erased_type = "subject.erased";
 
 // For clearing fields: an empty string is written as null.
 void nullable(json::writer& w, std::string_view k, const std::optional<std::string>& v) {
@@ -66,9 +68,15 @@ encoded_event encode_event(const event& e) {
     out.type = registered_type;
     data.begin_object().key("customer_id").value(r->id).field_if("company", r->company).end_object();
     pii.begin_object().key("name").value(r->name).field_if("email", r->email).field_if("phone", r->phone).end_object();
+    out.subject = r->id;
+  } else if (auto* x = std::get_if<subject_erased>(&e)) {
+    out.type = erased_type;
+    data.begin_object().key("customer_id").value(x->id).key("subject").value(x->id).end_object();
+    pii.begin_object().end_object();
   } else {
     auto& u = std::get<customer_updated>(e);
     out.type = updated_type;
+    out.subject = u.id;
     data.begin_object().key("customer_id").value(u.id);
     nullable(data, "company", u.company);
     data.end_object();
@@ -96,6 +104,17 @@ result<event> decode_event(const event_envelope& e) {
   auto company = d::opt_string(*dobj, "company");
   bool has_company = d::has(*dobj, "company");
   if (!id || id->empty()) return bad("missing customer_id");
+  if (e.type == erased_type) return event{subject_erased{*id}};
+  if (e.pii == erased_pii) {
+    // The subject's key is gone: personal fields read as "[erased]".
+    if (e.type == registered_type)
+      return event{customer_registered{*id, std::string(erased_text), company.value_or(""), "", ""}};
+    if (e.type == updated_type) {
+      customer_updated u{*id, {}, {}, {}, {}};
+      if (has_company) u.company = company;
+      return event{std::move(u)};
+    }
+  }
   auto pobj = d::parse_object(e.pii, p);
   if (!pobj) return bad("pii is not an object");
   if (e.type == registered_type) {
@@ -125,8 +144,9 @@ std::string encode_state(const customer& c) {
       .key("email").value(c.email)
       .key("phone").value(c.phone)
       .key("created_at").value(c.created_at)
-      .key("updated_at").value(c.updated_at)
-      .end_object();
+      .key("updated_at").value(c.updated_at);
+  if (c.erased) w.key("erased").value(true);
+  w.end_object();
   return w.take();
 }
 
@@ -143,6 +163,8 @@ result<customer> decode_state(std::string_view text) {
   c.phone = d::opt_string(*obj, "phone").value_or("");
   if ((*obj)["created_at"].get(c.created_at)) c.created_at = 0;
   if ((*obj)["updated_at"].get(c.updated_at)) c.updated_at = 0;
+  bool erased = false;
+  if (!(*obj)["erased"].get(erased)) c.erased = erased;
   return c;
 }
 
@@ -155,8 +177,13 @@ std::string render(const customer& c, std::uint64_t version) {
     else w.value(v);
   };
   opt("company", c.company);
-  opt("email", c.email);
-  opt("phone", c.phone);
+  if (c.erased) {
+    w.key("email").value(erased_text).key("phone").value(erased_text);
+  } else {
+    opt("email", c.email);
+    opt("phone", c.phone);
+  }
+  w.key("erased").value(c.erased);
   w.key("created_at").value(json::format_timestamp(c.created_at))
       .key("updated_at").value(json::format_timestamp(c.updated_at))
       .key("version").value(version)

@@ -14,8 +14,9 @@ namespace chronicle::schemas {
 struct encoded_event {
   std::string type;
   int schema_version = 1;
-  std::string data;  // JSON object
-  std::string pii;   // JSON object
+  std::string data;     // JSON object
+  std::string pii;      // JSON object of personal fields, sealed before it is stored
+  std::string subject;  // whose personal data `pii` is (empty: no personal data)
 };
 
 namespace customer_codec {

@@ -18,6 +18,7 @@ std::string encode_envelope(const event_envelope& e) {
       .key("occurred_at").value(json::format_timestamp(e.occurred_at))
       .key("actor").value(e.actor)
       .key("command_id").value(e.command_id);
+  w.field_if("actor_role", e.actor_role);
   w.field_if("command_hash", e.command_hash);
   w.field_if("correlation_id", e.correlation_id);
   w.field_if("causation_id", e.causation_id);
@@ -47,7 +48,7 @@ result<event_envelope> decode_envelope(std::string_view text) {
   bool ok = str("id", e.id, true) && str("type", e.type, true) && str("tenant", e.tenant, true) &&
             str("stream", e.stream, true) && str("occurred_at", occurred, true) &&
             str("actor", e.actor, true) && str("command_id", e.command_id, true) &&
-            str("command_hash", e.command_hash, false) &&
+            str("command_hash", e.command_hash, false) && str("actor_role", e.actor_role, false) &&
             str("correlation_id", e.correlation_id, false) &&
             str("causation_id", e.causation_id, false) && !o["schema_version"].get(ver) &&
             !o["stream_version"].get(sv) && !o["data"].get(data) && !o["pii"].get(pii) &&

@@ -30,6 +30,9 @@ struct idempotency_record {
 struct state_batch {
   std::vector<std::pair<std::string, stream_snapshot>> snapshots;      // by stream
   std::vector<std::pair<std::string, idempotency_record>> idempotency;  // by scoped key
+  std::vector<std::pair<std::string, std::string>> claims;  // uniqueness key → owning entity id
+  std::vector<std::string> released;                        // uniqueness keys set free
+  std::vector<std::string> purged_streams;  // erased: drop their idempotency records
   positions checkpoint;  // advanced entries only
 };
 
@@ -41,6 +44,11 @@ class state_store {
   // Atomic: all of the batch or none of it.
   virtual status commit(const state_batch& batch) = 0;
   virtual result<positions> checkpoint() = 0;
+  // The entity holding a uniqueness key ("acme/email/<blind index>"), if any.
+  virtual result<std::optional<std::string>> find_claim(std::string_view key) = 0;
+  // Rewrites storage files so that overwritten and deleted values are gone
+  // from disk (after an erasure).
+  virtual status compact() = 0;
 };
 
 }  // namespace chronicle::commands

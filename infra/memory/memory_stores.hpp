@@ -15,9 +15,12 @@ class memory_state_store final : public commands::state_store {
   result<std::optional<commands::idempotency_record>> find_idempotency(std::string_view key) override;
   status commit(const commands::state_batch& batch) override;
   result<positions> checkpoint() override;
+  result<std::optional<std::string>> find_claim(std::string_view key) override;
+  status compact() override { return {}; }
 
  private:
   std::mutex m_;
+  std::map<std::string, std::string, std::less<>> claims_;
   std::map<std::string, commands::stream_snapshot, std::less<>> snaps_;
   std::map<std::string, commands::idempotency_record, std::less<>> idem_;
   positions ckpt_;
@@ -29,6 +32,7 @@ class memory_kv final : public projections::kv_store {
   status write(const std::vector<projections::kv_write>& batch) override;
   result<projections::kv_pairs> scan(std::string_view prefix, std::string_view after,
                                      std::size_t limit, bool reverse) override;
+  status compact() override { return {}; }
 
  private:
   std::mutex m_;

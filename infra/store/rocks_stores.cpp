@@ -5,6 +5,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -43,6 +44,9 @@ bool get_field(std::string_view& in, std::string& v) {
 
 std::string snapshot_key(std::string_view s) { return "s/" + std::string(s); }
 std::string idem_key(std::string_view k) { return "i/" + std::string(k); }
+// Index of idempotency records by stream, so an erasure can drop them.
+std::string idem_by_stream_prefix(std::string_view stream) { return "j/" + std::string(stream) + '\0'; }
+std::string claim_key(std::string_view k) { return "u/" + std::string(k); }
 std::string ckpt_key(const topic_partition& tp) { return "c/" + tp.topic + "/" + std::to_string(tp.partition); }
 
 // The smallest key greater than every key that starts with `prefix`.
@@ -78,6 +82,20 @@ result<std::shared_ptr<rocks_db>> rocks_db::open(const std::string& dir, std::si
 }
 
 rocks_db::~rocks_db() = default;
+
+status rocks_db::compact() {
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  auto s = db_->Flush(fo);
+  if (s.ok()) {
+    rocksdb::CompactRangeOptions co;
+    co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    s = db_->CompactRange(co, nullptr, nullptr);
+  }
+  if (s.ok()) s = db_->FlushWAL(true);
+  if (!s.ok()) return from_status(s, "compacting");
+  return {};
+}
 
 // ---- read models ------------------------------------------------------------
 
@@ -167,6 +185,8 @@ status rocks_state_store::commit(const commands::state_batch& b) {
     wb.Put(snapshot_key(stream), v);
   }
   for (auto& [key, r] : b.idempotency) {
+    // An erasure in the same batch wins over records of its stream.
+    if (std::find(b.purged_streams.begin(), b.purged_streams.end(), r.stream) != b.purged_streams.end()) continue;
     std::string v;
     put_field(v, r.request_hash);
     put_field(v, r.stream);
@@ -175,11 +195,30 @@ status rocks_state_store::commit(const commands::state_batch& b) {
     put_field(v, r.state);
     put_field(v, r.created ? "1" : "0");
     wb.Put(idem_key(key), v);
+    wb.Put(idem_by_stream_prefix(r.stream) + key, "");
+  }
+  for (auto& k : b.released) wb.Delete(claim_key(k));
+  for (auto& [k, owner] : b.claims) wb.Put(claim_key(k), owner);
+  for (auto& stream : b.purged_streams) {
+    auto prefix = idem_by_stream_prefix(stream);
+    std::unique_ptr<rocksdb::Iterator> it(db_->db().NewIterator(rocksdb::ReadOptions{}));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      wb.Delete(idem_key(it->key().ToString().substr(prefix.size())));
+      wb.Delete(it->key());
+    }
   }
   for (auto& [tp, off] : b.checkpoint) wb.Put(ckpt_key(tp), std::to_string(off));
   auto s = db_->db().Write(unsynced(), &wb);
   if (!s.ok()) return from_status(s, "committing command state");
   return {};
+}
+
+result<std::optional<std::string>> rocks_state_store::find_claim(std::string_view key) {
+  std::string v;
+  auto s = db_->db().Get(rocksdb::ReadOptions{}, claim_key(key), &v);
+  if (s.IsNotFound()) return std::optional<std::string>{};
+  if (!s.ok()) return from_status(s, "reading a uniqueness claim");
+  return std::optional{std::move(v)};
 }
 
 result<positions> rocks_state_store::checkpoint() {

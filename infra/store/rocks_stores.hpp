@@ -21,6 +21,9 @@ class rocks_db {
   static result<std::shared_ptr<rocks_db>> open(const std::string& dir, std::size_t block_cache_mb = 256);
   ~rocks_db();
   rocksdb::DB& db() { return *db_; }
+  // Flushes memtables, rewrites every file (dropping overwritten and deleted
+  // values) and lets obsolete WAL files go: after it, old values are off disk.
+  status compact();
 
  private:
   std::unique_ptr<rocksdb::DB> db_;
@@ -33,6 +36,7 @@ class rocks_kv final : public projections::kv_store {
   status write(const std::vector<projections::kv_write>& batch) override;
   result<projections::kv_pairs> scan(std::string_view prefix, std::string_view after,
                                      std::size_t limit, bool reverse) override;
+  status compact() override { return db_->compact(); }
 
  private:
   std::shared_ptr<rocks_db> db_;
@@ -45,6 +49,8 @@ class rocks_state_store final : public commands::state_store {
   result<std::optional<commands::idempotency_record>> find_idempotency(std::string_view key) override;
   status commit(const commands::state_batch& batch) override;
   result<positions> checkpoint() override;
+  result<std::optional<std::string>> find_claim(std::string_view key) override;
+  status compact() override { return db_->compact(); }
 
  private:
   std::shared_ptr<rocks_db> db_;

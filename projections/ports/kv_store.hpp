@@ -29,6 +29,9 @@ class kv_store {
   // reverse), strictly after `after` (a full key; empty: from the start).
   virtual result<kv_pairs> scan(std::string_view prefix, std::string_view after,
                                 std::size_t limit, bool reverse = false) = 0;
+  // Rewrites storage files so that overwritten and deleted values are gone
+  // from disk (after an erasure).
+  virtual status compact() = 0;
 };
 
 }  // namespace chronicle::projections

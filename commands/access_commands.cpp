@@ -1,0 +1,129 @@
+#include "commands/access_commands.hpp"
+
+#include "domain/ids.hpp"
+#include "schemas/access_codec.hpp"
+
+namespace chronicle::commands::access_commands {
+namespace codec = schemas::access_codec;
+
+namespace {
+
+command_request base(const command_meta& meta, std::string_view category, std::string id) {
+  command_request r;
+  r.tenant = meta.tenant;
+  r.category = std::string(category);
+  r.topic = std::string(access::topic);
+  r.id = std::move(id);
+  r.idempotency_key = meta.idempotency_key;
+  r.request_hash = meta.request_hash;
+  r.actor = meta.actor;
+  r.actor_role = meta.actor_role;
+  r.correlation_id = meta.correlation_id;
+  return r;
+}
+
+template <class State, class Encode, class Fold>
+result<decision> fold_events(result<std::vector<access::event>> events, State state, Encode encode, Fold fold) {
+  if (!events) return std::move(events).err();
+  decision d;
+  for (auto& e : *events) {
+    state = fold(std::move(state), e);
+    d.events.push_back(codec::encode_event(e));
+  }
+  d.state = encode(state);
+  return d;
+}
+
+}  // namespace
+
+aggregate_kind tenant_kind() {
+  return {std::string(access::tenant_category), std::string(access::topic),
+          [](std::string_view state, const event_envelope& env) -> result<std::string> {
+            auto t = codec::decode_tenant(state);
+            if (!t) return std::move(t).err();
+            auto e = codec::decode_event(env);
+            if (!e) return std::move(e).err();
+            if (auto* c = std::get_if<access::tenant_created>(&*e)) return codec::encode_tenant(access::evolve(*t, *c));
+            return codec::encode_tenant(*t);
+          },
+          {}};
+}
+
+aggregate_kind key_kind() {
+  return {std::string(access::key_category), std::string(access::topic),
+          [](std::string_view state, const event_envelope& env) -> result<std::string> {
+            auto k = codec::decode_key(state);
+            if (!k) return std::move(k).err();
+            auto e = codec::decode_event(env);
+            if (!e) return std::move(e).err();
+            return codec::encode_key(access::evolve(*k, *e, env.occurred_at));
+          },
+          {}};
+}
+
+command_request create_tenant(const command_meta& meta, access::create_tenant cmd) {
+  auto m = meta;
+  m.tenant = cmd.id;
+  auto r = base(m, access::tenant_category, cmd.id);
+  r.decide = [cmd = std::move(cmd)](const stream_snapshot& snap, std::int64_t) -> result<decision> {
+    auto t = codec::decode_tenant(snap.state);
+    if (!t) return std::move(t).err();
+    return fold_events(
+        access::decide(*t, cmd), *t, [](const access::tenant& s) { return codec::encode_tenant(s); },
+        [](access::tenant s, const access::event& e) {
+          return access::evolve(std::move(s), std::get<access::tenant_created>(e));
+        });
+  };
+  return r;
+}
+
+command_request issue_key(const command_meta& meta, access::issue_api_key cmd) {
+  auto r = base(meta, access::key_category, cmd.id);
+  r.decide = [cmd = std::move(cmd)](const stream_snapshot& snap, std::int64_t now) -> result<decision> {
+    auto k = codec::decode_key(snap.state);
+    if (!k) return std::move(k).err();
+    return fold_events(
+        access::decide(*k, cmd), *k, [](const access::api_key& s) { return codec::encode_key(s); },
+        [now](access::api_key s, const access::event& e) { return access::evolve(std::move(s), e, now); });
+  };
+  return r;
+}
+
+command_request revoke_key(const command_meta& meta, access::revoke_api_key cmd) {
+  auto r = base(meta, access::key_category, cmd.id);
+  r.decide = [cmd = std::move(cmd)](const stream_snapshot& snap, std::int64_t now) -> result<decision> {
+    auto k = codec::decode_key(snap.state);
+    if (!k) return std::move(k).err();
+    return fold_events(
+        access::decide(*k, cmd), *k, [](const access::api_key& s) { return codec::encode_key(s); },
+        [now](access::api_key s, const access::event& e) { return access::evolve(std::move(s), e, now); });
+  };
+  return r;
+}
+
+new_key generate_key(executor& ex, entropy& rnd) {
+  static constexpr char hex[] = "0123456789abcdef";
+  new_key k;
+  k.id = ex.new_id();
+  while (k.secret.size() < 64) {
+    for (auto b : rnd.random10()) {
+      if (k.secret.size() >= 64) break;
+      k.secret.push_back(hex[b >> 4]);
+      k.secret.push_back(hex[b & 15]);
+    }
+  }
+  k.full = "chr_" + k.id + "_" + k.secret;
+  return k;
+}
+
+bool split_key(std::string_view full, std::string& id, std::string& secret) {
+  if (full.size() != 4 + 26 + 1 + 64 || full.substr(0, 4) != "chr_" || full[30] != '_') return false;
+  id.assign(full.substr(4, 26));
+  secret.assign(full.substr(31));
+  if (!is_ulid(id)) return false;
+  for (char c : secret)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+}  // namespace chronicle::commands::access_commands

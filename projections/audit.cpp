@@ -1,0 +1,116 @@
+#include "projections/audit.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "schemas/audit_codec.hpp"
+#include "schemas/json_writer.hpp"
+
+namespace chronicle::projections {
+namespace codec = schemas::audit_codec;
+
+namespace {
+
+constexpr std::string_view cursor_tag = "a1.";
+// "<occurred_at as 16 hex digits><event id>"
+constexpr std::size_t suffix_size = 16 + 36;
+
+std::string subject_prefix(std::string_view tenant, std::string_view subject) {
+  std::string k = "audit/";
+  k.append(tenant).append(1, '/').append(subject).append(1, '/');
+  return k;
+}
+
+std::string entry_key(const event_envelope& e, std::string_view subject) {
+  char at[17];
+  std::snprintf(at, sizeof at, "%016llx", static_cast<unsigned long long>(e.occurred_at));
+  return subject_prefix(e.tenant, subject) + at + e.id;
+}
+
+// The AuditEntry resource (schemas/openapi.json).
+std::string render(const event_envelope& e, std::string_view subject, std::string_view actor,
+                   std::string_view role, std::string_view action, std::string_view route) {
+  json::writer w;
+  w.begin_object().key("id").value(e.id).key("subject").value(subject).key("actor").value(actor).key("role");
+  if (role.empty()) w.null();
+  else w.value(role);
+  w.key("action").value(action).key("route").value(route).key("at").value(json::format_timestamp(e.occurred_at));
+  w.end_object();
+  return w.take();
+}
+
+std::string_view customer_action(std::string_view type) {
+  if (type == "customer.registered") return "register";
+  if (type == "customer.updated") return "update";
+  if (type == "subject.erased") return "erase";
+  return {};
+}
+
+bool lower_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+
+// A key suffix as entry_key writes it: 16 hex digits, then a lower-case UUID.
+bool valid_suffix(std::string_view s) {
+  if (s.size() != suffix_size) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto u = i >= 16 ? i - 16 : std::string_view::npos;
+    bool dash = u == 8 || u == 13 || u == 18 || u == 23;
+    if (dash ? s[i] != '-' : !lower_hex(s[i])) return false;
+  }
+  return true;
+}
+
+class audit_projection final : public projection {
+ public:
+  std::string name() const override { return "audit"; }
+  std::vector<std::string> topics() const override { return {"compliance", "customers"}; }
+
+  // Changes are audited from the events themselves: the entry needs only the
+  // envelope and data.customer_id, never `pii`.
+  status apply(const event_envelope& e, view_batch& batch) override {
+    if (e.type == codec::recorded_type) {
+      auto r = codec::decode_recorded(e);
+      if (!r) return std::move(r).err();
+      batch.put(entry_key(e, r->subject), render(e, r->subject, r->actor, r->role, r->action, r->route));
+      return {};
+    }
+    auto action = customer_action(e.type);
+    if (action.empty()) return {};
+    auto subject = codec::customer_subject(e);
+    if (!subject) return std::move(subject).err();
+    batch.put(entry_key(e, *subject), render(e, *subject, e.actor, e.actor_role, action, e.type));
+    return {};
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<projection> make_audit_projection() { return std::make_unique<audit_projection>(); }
+
+namespace audit_queries {
+
+result<audit_page> list(kv_store& kv, std::string_view tenant, std::string_view subject, std::string_view cursor,
+                        std::size_t limit) {
+  if (limit == 0) return error::invalid("invalid_limit", "limit must be at least 1", {{"limit", "out_of_range", "1 to 200"}});
+  // Keys are "/"-separated: a subject holding one could reach another's entries.
+  if (subject.empty() || subject.find('/') != std::string_view::npos)
+    return error::invalid("invalid_subject", "the subject is not a customer id", {{"subject", "invalid_format", "a customer id"}});
+  auto prefix = subject_prefix(tenant, subject);
+  std::string after;
+  if (!cursor.empty()) {
+    if (cursor.substr(0, cursor_tag.size()) != cursor_tag || !valid_suffix(cursor.substr(cursor_tag.size())))
+      return error::invalid("invalid_cursor", "the cursor is not one this server issued",
+                            {{"cursor", "invalid_cursor", "use next_cursor from a previous page"}});
+    after = prefix + std::string(cursor.substr(cursor_tag.size()));
+  }
+  auto rows = kv.scan(prefix, after, limit + 1, /*reverse=*/true);
+  if (!rows) return std::move(rows).err();
+  audit_page page;
+  auto n = std::min(limit, rows->size());
+  page.items.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) page.items.push_back(std::move((*rows)[i].second));
+  if (rows->size() > limit) page.next_cursor = std::string(cursor_tag) + (*rows)[limit - 1].first.substr(prefix.size());
+  return page;
+}
+
+}  // namespace audit_queries
+}  // namespace chronicle::projections

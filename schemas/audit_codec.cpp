@@ -1,0 +1,55 @@
+#include "schemas/audit_codec.hpp"
+
+#include "domain/ids.hpp"
+#include "schemas/detail/json_in.hpp"
+#include "schemas/json_writer.hpp"
+
+namespace chronicle::schemas::audit_codec {
+namespace d = json::detail;
+
+namespace {
+error corrupt(const event_envelope& e, std::string what) {
+  return error::make(errc::internal, "corrupt_event", e.type + " " + e.id + ": " + what);
+}
+}  // namespace
+
+std::string encode_recorded(const recorded& r) {
+  json::writer w;
+  w.begin_object()
+      .key("subject").value(r.subject)
+      .key("actor").value(r.actor)
+      .key("role").value(r.role)
+      .key("action").value(r.action)
+      .key("route").value(r.route)
+      .end_object();
+  return w.take();
+}
+
+result<recorded> decode_recorded(const event_envelope& e) {
+  if (e.schema_version != 1) return corrupt(e, "unknown schema version");
+  auto obj = d::parse_object(e.data, d::thread_parser());
+  if (!obj) return corrupt(e, "data is not an object");
+  recorded r;
+  for (auto [name, out] : {std::pair{"subject", &r.subject}, std::pair{"actor", &r.actor},
+                           std::pair{"role", &r.role}, std::pair{"action", &r.action},
+                           std::pair{"route", &r.route}}) {
+    auto v = d::opt_string(*obj, name);
+    if (!v || d::is_null(*obj, name)) return corrupt(e, std::string("missing ") + name);
+    *out = std::move(*v);
+  }
+  // The subject becomes part of read-model keys: only an id may get there.
+  if (!is_ulid(r.subject)) return corrupt(e, "subject is not a customer id");
+  if (r.actor.empty() || r.action.empty() || r.route.empty()) return corrupt(e, "empty actor, action or route");
+  return r;
+}
+
+result<std::string> customer_subject(const event_envelope& e) {
+  if (e.schema_version != 1) return corrupt(e, "unknown schema version");
+  auto obj = d::parse_object(e.data, d::thread_parser());
+  if (!obj) return corrupt(e, "data is not an object");
+  auto id = d::opt_string(*obj, "customer_id");
+  if (!id || !is_ulid(*id)) return corrupt(e, "customer_id is missing or not an id");
+  return std::move(*id);
+}
+
+}  // namespace chronicle::schemas::audit_codec
