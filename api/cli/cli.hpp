@@ -5,9 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "api/cli/stack.hpp"
+
 namespace chronicle::cli {
 
 int serve(const std::vector<std::string>& args);
+int tenant(const std::vector<std::string>& args);
+int key(const std::vector<std::string>& args);
 
 // "--name value" or "--name=value" parsing shared by subcommands.
 struct arg_reader {
@@ -17,6 +21,13 @@ struct arg_reader {
   bool done() const { return i >= args.size(); }
   // True when args[i] is `name`; stores its value and advances.
   bool take(const std::string& name, std::string& value);
+  // Takes one of the flags every stack-opening subcommand shares
+  // (--data-dir, --kafka, --kafka-prefix, --kafka-config, --partitions,
+  // --master-key-file); false when args[i] is none of them.
+  bool take_stack_flag(stack_options& o);
 };
+
+int usage_error(const std::string& command, const std::string& what);
+int failure(const std::string& what);
 
 }  // namespace chronicle::cli

@@ -11,14 +11,26 @@ void usage(std::FILE* out) {
       "usage: chronicle <command> [options]\n"
       "\n"
       "commands:\n"
-      "  serve     run the HTTP API, command side and projections in one process\n"
-      "            --data-dir DIR        where the embedded log and stores live (default ./data)\n"
+      "  serve                      run the HTTP API, command side and projections in one process\n"
       "            --listen HOST:PORT    address to serve on (default 127.0.0.1:8080; port 0 = any)\n"
+      "            --threads N           HTTP threads (default 2)\n"
+      "  tenant create NAME         create a tenant (NAME: 1-32 of a-z, 0-9, _) [--display-name TEXT]\n"
+      "  tenant list                list tenants\n"
+      "  key create --tenant T --role R [--customer ID] [--label TEXT]\n"
+      "                             issue an API key (roles: admin, staff, analyst, auditor, portal);\n"
+      "                             the key is printed once on stdout\n"
+      "  key list --tenant T        list a tenant's keys (never the secrets)\n"
+      "  key revoke KEY_ID          revoke a key\n"
+      "\n"
+      "  options of every command above:\n"
+      "            --data-dir DIR        where the embedded log, stores and key vault live (default ./data)\n"
       "            --kafka BOOTSTRAP     use Kafka as the event log instead of the embedded log\n"
       "            --kafka-prefix P      topic name prefix (default \"chronicle.\")\n"
       "            --kafka-config K=V    extra librdkafka setting (repeatable)\n"
       "            --partitions N        partitions per topic (default 8; fixed once data exists)\n"
-      "            --threads N           HTTP threads (default 2)\n"
+      "            --master-key-file F   the vault's master key (default: $CHRONICLE_MASTER_KEY,\n"
+      "                                  else DIR/master.key, created on first run with mode 0600)\n"
+      "  tenant and key work on a stopped server's data directory (it is locked while serving).\n"
       "  version   print the version\n"
       "  help      print this text\n",
       out);
@@ -34,6 +46,8 @@ int main(int argc, char** argv) {
   auto cmd = args.front();
   args.erase(args.begin());
   if (cmd == "serve") return chronicle::cli::serve(args);
+  if (cmd == "tenant") return chronicle::cli::tenant(args);
+  if (cmd == "key") return chronicle::cli::key(args);
   if (cmd == "version" || cmd == "--version") {
     std::puts("chronicle 0.1.0");
     return 0;

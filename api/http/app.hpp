@@ -1,60 +1,70 @@
 #pragma once
-// The request handler: routes an http_request to the command side or the
-// read models and produces an http_response. Knows nothing of sockets.
+// The request handler: authenticates, authorises, routes an http_request to
+// the command side or the read models and produces an http_response. Knows
+// nothing of sockets.
 //
-// Thread-safety: handle() may be called concurrently from any thread; `done`
-// is called exactly once, possibly on another thread (command completions).
+// Thread-safety: prepare() and handle() may be called concurrently from any
+// thread; `done` is called exactly once, possibly on another thread.
 #include <chrono>
 #include <functional>
 #include <optional>
 
 #include "api/http/message.hpp"
 #include "api/http/metrics.hpp"
+#include "commands/audit.hpp"
 #include "commands/executor.hpp"
+#include "commands/thread_pool.hpp"
+#include "domain/access.hpp"
 #include "projections/ports/kv_store.hpp"
 #include "projections/runner.hpp"
 
 namespace chronicle::api {
 
+struct app_services {
+  commands::executor& exec;
+  projections::kv_store& views;
+  projections::runner& runner;
+  commands::pii_vault& vault;
+  commands::audit_trail& audit;
+  commands::entropy& entropy;
+  // Rewrites the storage files so erased personal data is gone from disk.
+  std::function<status()> purge_storage;
+  // Runs rare, blocking work (waiting for views, compaction) off the I/O
+  // threads; the app creates it when left empty.
+  std::shared_ptr<commands::thread_pool> slow;
+};
+
 struct app_options {
-  std::string tenant = "demo";  // until API keys scope requests to their tenant
   std::chrono::milliseconds consistency_wait{2000};
+};
+
+// What the server learns before running a request: who asks, whether the
+// request is already refused, and the position to wait for first.
+struct prepared {
+  std::size_t route = 0;  // index into route_table(), or its size when unmatched
+  std::optional<access::principal> who;
+  std::optional<http_response> rejection;
+  std::optional<positions> wait_for;
 };
 
 class app {
  public:
-  app(commands::executor& exec, projections::kv_store& views, projections::runner& runner,
-      app_options opts = {});
+  app(app_services services, app_options opts = {});
 
-  // Route index into route_table() (size() when unmatched).
-  std::size_t route_of(const http_request& req) const;
+  prepared prepare(const http_request& req);
+  // REQUIRES: !p.rejection.
+  void handle(const http_request& req, const prepared& p, std::function<void(http_response)> done);
 
-  // A read that must wait for the projections first: the position token it
-  // carries (consistent_with or Consistency-Token), or a 400 for a bad one.
-  struct wait_for {
-    std::optional<positions> token;
-    std::optional<http_response> rejection;
-  };
-  wait_for consistency(const http_request& req) const;
-
-  void handle(const http_request& req, std::function<void(http_response)> done);
-
-  projections::runner& runner() { return runner_; }
+  projections::runner& runner() { return s_.runner; }
   const app_options& options() const { return opts_; }
   http_metrics& metrics() { return metrics_; }
 
  private:
-  struct route_args;
-  void register_customer(const http_request& req, std::function<void(http_response)> done);
-  void update_customer(const http_request& req, std::string id, std::function<void(http_response)> done);
-  http_response get_customer(const http_request& req, const std::string& id);
-  http_response list_customers(const http_request& req);
+  result<access::principal> authenticate(const http_request& req);
   http_response ready();
   http_response metrics_text();
 
-  commands::executor& exec_;
-  projections::kv_store& views_;
-  projections::runner& runner_;
+  app_services s_;
   app_options opts_;
   http_metrics metrics_;
 };

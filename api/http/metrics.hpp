@@ -27,3 +27,11 @@ class http_metrics {
 };
 
 }  // namespace chronicle::api
+
+namespace chronicle::api {
+// Prometheus text helpers shared by the app's /metrics.
+std::string prom_number(double v);
+void prom_help(std::string& out, std::string_view name, std::string_view type, std::string_view text);
+void prom_sample(std::string& out, std::string_view name, std::string_view labels, const std::string& value);
+void prom_histogram(std::string& out, std::string_view name, const std::string& labels, const commands::histogram& h);
+}  // namespace chronicle::api

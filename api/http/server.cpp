@@ -81,15 +81,13 @@ struct server::impl {
 
   impl(app& ap, server_options o) : a(ap), opts(std::move(o)), ioc(static_cast<int>(opts.threads)) {}
 
-  // Runs the app (and a consistency wait first, when asked) and resumes on the session's strand.
-  asio::awaitable<http_response> dispatch(const http_request& req) {
+  // Runs the app (after a consistency wait, when asked) and resumes on the session's strand.
+  asio::awaitable<http_response> dispatch(const http_request& req, const prepared& p) {
     auto ex = co_await asio::this_coro::executor;
-    auto wait = a.consistency(req);
-    if (wait.rejection) co_return std::move(*wait.rejection);
-    if (wait.token) {
+    if (p.wait_for) {
       auto timer = std::make_shared<asio::steady_timer>(ex, a.options().consistency_wait);
       auto reached = std::make_shared<std::atomic<bool>>(false);
-      auto id = a.runner().when_reached(*wait.token, [timer, reached, ex] {
+      auto id = a.runner().when_reached(*p.wait_for, [timer, reached, ex] {
         reached->store(true);
         asio::post(ex, [timer] { timer->cancel(); });
       });
@@ -102,7 +100,7 @@ struct server::impl {
     auto resp = co_await asio::async_initiate<decltype(asio::use_awaitable), void(http_response)>(
         [&](auto handler) {
           auto h = std::make_shared<decltype(handler)>(std::move(handler));
-          a.handle(req, [h, ex](http_response r) {
+          a.handle(req, p, [h, ex](http_response r) {
             asio::post(ex, [h, r = std::move(r)]() mutable { (*h)(std::move(r)); });
           });
         },
@@ -175,12 +173,13 @@ struct server::impl {
       auto started = steady_us();
       std::optional<http_response> bad;
       auto hreq = to_request(req, bad);
-      auto route = a.route_of(hreq);
+      auto prep = a.prepare(hreq);
+      if (!bad && prep.rejection) bad = std::move(prep.rejection);
       // No co_await inside ?: — GCC 12 miscompiles the temporaries there.
       http_response resp;
       if (bad) resp = std::move(*bad);
-      else resp = co_await dispatch(hreq);
-      a.metrics().record(route, resp.status, steady_us() - started);
+      else resp = co_await dispatch(hreq, prep);
+      a.metrics().record(prep.route, resp.status, steady_us() - started);
       bool keep = req.keep_alive() && !stopping.load();
       {
         auto res = make_response(std::move(resp), req.version(), keep);

@@ -16,7 +16,7 @@ BOOST_AUTO_TEST_CASE(create_read_update_on_kafka) {
   {
     server_process s(dir, {"--kafka", bootstrap, "--kafka-prefix", "e2e.", "--partitions", "4",
                            "--kafka-config", "fetch.wait.max.ms=10"});
-    http_client c(s.port());
+    http_client c(s.port(), s.admin_key());
     auto created = c.post_json("/v1/customers", R"({"name":"Kafka Kate","email":"kate@example.org"})",
                                {{"Idempotency-Key", "k-1"}});
     BOOST_TEST_REQUIRE(created.status == 201, created.body);

@@ -23,7 +23,7 @@ namespace chronicle::e2e {
 
 // ---- HTTP client ------------------------------------------------------------------
 
-http_client::http_client(std::uint16_t port) : port_(port) {
+http_client::http_client(std::uint16_t port, std::string bearer) : port_(port), bearer_(std::move(bearer)) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -46,6 +46,9 @@ http_client::~http_client() {
 response http_client::request(const std::string& method, const std::string& target, const std::string& body,
                               const std::vector<std::pair<std::string, std::string>>& headers) {
   std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) + "\r\n";
+  bool has_auth = false;
+  for (auto& [k, v] : headers) has_auth |= (k == "Authorization");
+  if (!bearer_.empty() && !has_auth) req += "Authorization: Bearer " + bearer_ + "\r\n";
   for (auto& [k, v] : headers) req += k + ": " + v + "\r\n";
   if (!body.empty() || method == "POST" || method == "PATCH") req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   req += "\r\n" + body;
@@ -107,12 +110,13 @@ bool http_client::closed_by_peer() {
 // ---- processes ----------------------------------------------------------------------
 
 namespace {
-int spawn(const std::vector<std::string>& argv, int& out_fd) {
+int spawn(const std::vector<std::string>& argv, int& out_fd, const std::vector<std::string>& env = {}) {
   int pipefd[2];
   if (::pipe2(pipefd, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   int pid = ::fork();
   if (pid == 0) {
     ::dup2(pipefd[1], 1);
+    for (auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
@@ -161,14 +165,20 @@ int wait_exit(int pid, std::chrono::seconds within) {
 }
 }  // namespace
 
-server_process::server_process(const std::string& data_dir, std::vector<std::string> extra) {
+server_process::server_process(const std::string& data_dir, std::vector<std::string> extra,
+                               std::vector<std::string> env) {
   std::vector<std::string> argv = {CHRONICLE_BIN, "serve", "--data-dir", data_dir, "--listen", "127.0.0.1:0"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   int fd = -1;
-  pid_ = spawn(argv, fd);
-  auto line = read_line_with(fd, "listening on http://", std::chrono::seconds(60));
+  pid_ = spawn(argv, fd, env);
+  std::string line;
+  for (int i = 0; i < 3 && line.find("listening on http://") == std::string::npos; ++i) {
+    line = read_line_with(fd, "", std::chrono::seconds(60));
+    auto k = line.find("chr_");
+    if (line.find("key") != std::string::npos && k != std::string::npos) admin_key_ = line.substr(k);
+  }
   ::close(fd);
-  if (line.empty()) {
+  if (line.find("listening on http://") == std::string::npos) {
     kill9();
     throw std::runtime_error("chronicle serve did not start");
   }
@@ -208,6 +218,23 @@ void server_process::kill9() {
   int st;
   ::waitpid(pid_, &st, 0);
   pid_ = -1;
+}
+
+run_result run_chronicle(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+  std::vector<std::string> argv = {CHRONICLE_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  int fd = -1;
+  int pid = spawn(argv, fd, env);
+  run_result r;
+  char buf[4096];
+  for (;;) {
+    auto n = ::read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    r.out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  r.exit_code = wait_exit(pid, std::chrono::seconds(120));
+  return r;
 }
 
 helper_process::helper_process(std::vector<std::string> argv) {
@@ -275,6 +302,58 @@ std::string temp_dir() {
 void remove_dir(const std::string& path) {
   std::error_code ec;
   std::filesystem::remove_all(path, ec);
+}
+
+captured_run run_chronicle_captured(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                                    std::chrono::seconds within) {
+  std::vector<std::string> argv = {CHRONICLE_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  int out_pipe[2], err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    ::close(out_pipe[0]);
+    ::close(out_pipe[1]);
+    throw std::runtime_error("pipe failed");
+  }
+  int pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out_pipe[1], 1);
+    ::dup2(err_pipe[1], 2);
+    for (auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
+    std::vector<char*> cargs;
+    for (auto& a : argv) cargs.push_back(const_cast<char*>(a.c_str()));
+    cargs.push_back(nullptr);
+    ::execv(cargs[0], cargs.data());
+    std::perror("execv");
+    ::_exit(127);
+  }
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  captured_run r;
+  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  std::string* sinks[2] = {&r.out, &r.err};
+  int open_fds = 2;
+  auto deadline = std::chrono::steady_clock::now() + within;
+  while (open_fds > 0 && std::chrono::steady_clock::now() < deadline) {
+    if (::poll(fds, 2, 200) <= 0) continue;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      char buf[4096];
+      auto n = ::read(fds[i].fd, buf, sizeof buf);
+      if (n > 0) {
+        sinks[i]->append(buf, static_cast<std::size_t>(n));
+      } else {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_fds;
+      }
+    }
+  }
+  for (auto& f : fds)
+    if (f.fd >= 0) ::close(f.fd);
+  auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline - std::chrono::steady_clock::now());
+  r.exit_code = wait_exit(pid, left > std::chrono::seconds(1) ? left : std::chrono::seconds(1));
+  return r;
 }
 
 }  // namespace chronicle::e2e

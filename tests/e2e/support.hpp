@@ -22,7 +22,8 @@ struct response {
 // One keep-alive connection. Throws std::runtime_error on transport failure.
 class http_client {
  public:
-  explicit http_client(std::uint16_t port);
+  // `bearer`: an API key sent as "Authorization: Bearer <key>" on every request.
+  explicit http_client(std::uint16_t port, std::string bearer = {});
   ~http_client();
   http_client(const http_client&) = delete;
   http_client& operator=(const http_client&) = delete;
@@ -45,6 +46,7 @@ class http_client {
   response read_response();
   int fd_ = -1;
   std::uint16_t port_;
+  std::string bearer_;
   std::string buf_;
 };
 
@@ -53,9 +55,13 @@ class server_process {
  public:
   // Starts `chronicle serve --data-dir DIR --listen 127.0.0.1:0 <extra>` and
   // waits until it prints its port and /readyz answers 200.
-  server_process(const std::string& data_dir, std::vector<std::string> extra = {});
+  // `env`: "NAME=value" entries added to the child's environment.
+  server_process(const std::string& data_dir, std::vector<std::string> extra = {},
+                 std::vector<std::string> env = {});
   ~server_process();
   std::uint16_t port() const { return port_; }
+  // The admin key printed on the first start of an empty data directory.
+  const std::string& admin_key() const { return admin_key_; }
   // SIGTERM and wait; returns the exit status (or -signal).
   int terminate(std::chrono::seconds within = std::chrono::seconds(20));
   void kill9();
@@ -64,7 +70,15 @@ class server_process {
  private:
   int pid_ = -1;
   std::uint16_t port_ = 0;
+  std::string admin_key_;
 };
+
+// Runs `chronicle ARGS...` to completion; returns its exit code and stdout.
+struct run_result {
+  int exit_code = -1;
+  std::string out;
+};
+run_result run_chronicle(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
 
 // A helper process printing one line first (the Kafka mock cluster's bootstrap).
 class helper_process {
@@ -87,5 +101,16 @@ double metric(const std::string& text, const std::string& series);
 
 std::string temp_dir();
 void remove_dir(const std::string& path);
+
+// Runs `chronicle ARGS...` capturing stdout and stderr apart; a child still
+// running after `within` is killed (exit_code -1000), so a command that should
+// have failed but serves instead cannot hang the test.
+struct captured_run {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+captured_run run_chronicle_captured(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
+                                    std::chrono::seconds within = std::chrono::seconds(120));
 
 }  // namespace chronicle::e2e

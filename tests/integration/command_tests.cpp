@@ -18,12 +18,13 @@ namespace {
 struct memory_side {
   infra::memory_log log{4};
   infra::memory_state_store state;
+  infra::memory_vault vault;
   step_clock clock;
   infra::system_entropy entropy;
   std::unique_ptr<commands::executor> ex = make();
   std::unique_ptr<commands::executor> make() {
-    auto e = std::make_unique<commands::executor>(log, state, clock, entropy,
-                                                  std::vector<commands::aggregate_kind>{cc::kind()});
+    auto e = std::make_unique<commands::executor>(log, state, vault, clock, entropy,
+                                                  std::vector<commands::aggregate_kind>{cc::kind(vault)});
     BOOST_REQUIRE(e->start().ok());
     return e;
   }
@@ -71,8 +72,10 @@ BOOST_AUTO_TEST_CASE(registering_answers_version_1_with_a_position_token) {
   BOOST_TEST(events[0].stream_version == 1u);
   BOOST_TEST(events[0].tenant == "acme");
   BOOST_TEST(events[0].actor == "test");
-  BOOST_TEST(events[0].pii.find("ada@farm.example") != std::string::npos);
+  // Personal fields are sealed for the customer; nothing personal in `data`.
+  BOOST_TEST(events[0].pii.find("ada@farm.example") == std::string::npos);
   BOOST_TEST(events[0].data.find("ada@farm.example") == std::string::npos);
+  BOOST_TEST(s.vault.open("acme", events[0].pii).value().value().find("ada@farm.example") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_stale_if_match_is_a_version_conflict_and_appends_nothing) {
@@ -182,7 +185,7 @@ BOOST_AUTO_TEST_CASE(a_new_writer_catches_up_versions_and_idempotency_from_the_l
   s.ex->stop();
   // A writer with an empty state store (its cache was lost) on the same log.
   infra::memory_state_store fresh;
-  commands::executor ex2(s.log, fresh, s.clock, s.entropy, {cc::kind()});
+  commands::executor ex2(s.log, fresh, s.vault, s.clock, s.entropy, {cc::kind(s.vault)});
   BOOST_REQUIRE(ex2.start().ok());
   auto stale = run(ex2, cc::update_customer(meta(), rename(c.id, "C"), 1));
   BOOST_REQUIRE(!stale.ok());
@@ -203,12 +206,13 @@ BOOST_AUTO_TEST_CASE(embedded_log_and_rocksdb_state_survive_a_reopen) {
   temp_dir dir;
   step_clock clock;
   infra::system_entropy entropy;
+  infra::memory_vault vault;
   std::string id;
   {
     auto log = infra::embedded_log::open({dir.sub("log"), 4, true}).value();
     auto db = infra::rocks_db::open(dir.sub("state")).value();
     infra::rocks_state_store state(db);
-    commands::executor ex(*log, state, clock, entropy, {cc::kind()});
+    commands::executor ex(*log, state, vault, clock, entropy, {cc::kind(vault)});
     BOOST_REQUIRE(ex.start().ok());
     auto c = new_customer(ex, "Ada");
     id = c.id;
@@ -220,7 +224,7 @@ BOOST_AUTO_TEST_CASE(embedded_log_and_rocksdb_state_survive_a_reopen) {
   auto log = infra::embedded_log::open({dir.sub("log"), 4, true}).value();
   auto db = infra::rocks_db::open(dir.sub("state")).value();
   infra::rocks_state_store state(db);
-  commands::executor ex(*log, state, clock, entropy, {cc::kind()});
+  commands::executor ex(*log, state, vault, clock, entropy, {cc::kind(vault)});
   BOOST_REQUIRE(ex.start().ok());
   auto r = run(ex, cc::update_customer(meta(), rename(id, "C"), 2));
   BOOST_REQUIRE(r.ok());

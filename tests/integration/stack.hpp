@@ -10,6 +10,7 @@
 #include "infra/log/embedded_log.hpp"
 #include "infra/memory/memory_log.hpp"
 #include "infra/memory/memory_stores.hpp"
+#include "infra/memory/memory_vault.hpp"
 #include "infra/store/rocks_stores.hpp"
 #include "infra/system.hpp"
 #include "projections/customers.hpp"
@@ -46,7 +47,8 @@ inline result<commands::command_outcome> run(commands::executor& ex, commands::c
 }
 
 inline commands::command_meta meta(std::string key = {}, std::string hash = {}) {
-  return {"acme", "test", std::move(key), std::move(hash), {}};
+  return {.tenant = "acme", .actor = "test", .actor_role = "staff", .idempotency_key = std::move(key),
+          .request_hash = std::move(hash), .correlation_id = {}};
 }
 
 inline customers::register_customer new_customer(commands::executor& ex, std::string name,

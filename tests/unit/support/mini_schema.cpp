@@ -106,22 +106,30 @@ class checker {
   explicit checker(element root) : root_(root) {}
 
   void check(element schema, element inst, const std::string& path, int depth) {
-    if (depth > max_depth) return fail(path, "schema recursion too deep ($ref cycle?)");
+    if (depth > max_depth) return fault(path, "schema recursion too deep ($ref cycle?)");
     bool b;
     if (!schema.get(b)) {
       if (!b) fail(path, "no value is allowed here (schema false)");
       return;
     }
     object s;
-    if (schema.get(s)) return fail(path, "the schema is neither an object nor a boolean");
+    if (schema.get(s)) return fault(path, "the schema is neither an object nor a boolean");
     for (auto [key, value] : s) keyword(s, key, value, inst, path, depth);
   }
 
   std::vector<std::string> errors;
+  // The subset of `errors` that are faults of the schema, not of the instance.
+  std::vector<std::string> faults;
 
  private:
   void fail(const std::string& path, std::string what) {
     errors.push_back((path.empty() ? std::string("/") : path) + ": " + std::move(what));
+  }
+  // A schema the validator cannot apply: reported even where an instance
+  // error would only be a verdict (inside "if").
+  void fault(const std::string& path, std::string what) {
+    fail(path, std::move(what));
+    faults.push_back(errors.back());
   }
 
   void keyword(object s, std::string_view key, element value, element inst,
@@ -129,9 +137,9 @@ class checker {
     if (annotations.count(key)) return;
     if (key == "$ref") {
       std::string_view ref;
-      if (value.get(ref)) return fail(path, "$ref is not a string");
+      if (value.get(ref)) return fault(path, "$ref is not a string");
       auto target = resolve(root_, ref);
-      if (!target) return fail(path, "unresolvable $ref " + std::string(ref));
+      if (!target) return fault(path, "unresolvable $ref " + std::string(ref));
       return check(*target, inst, path, depth + 1);
     }
     if (key == "type") return type(value, inst, path);
@@ -147,7 +155,7 @@ class checker {
     }
     if (key == "pattern") {
       std::string_view p, str;
-      if (value.get(p)) return fail(path, "pattern is not a string");
+      if (value.get(p)) return fault(path, "pattern is not a string");
       if (inst.get(str)) return;
       if (!std::regex_search(std::string(str), std::regex(std::string(p), std::regex::ECMAScript)))
         fail(path, "\"" + std::string(str) + "\" does not match " + std::string(p));
@@ -170,7 +178,7 @@ class checker {
     }
     if (key == "enum") {
       simdjson::dom::array options;
-      if (value.get(options)) return fail(path, "enum is not an array");
+      if (value.get(options)) return fault(path, "enum is not an array");
       for (auto o : options)
         if (json_equal(o, inst)) return;
       return fail(path, "not one of the enum values");
@@ -179,6 +187,20 @@ class checker {
       if (!json_equal(value, inst)) fail(path, "not the const value");
       return;
     }
+    if (key == "if") {
+      // Applies "then" when the instance is valid against "if", else "else";
+      // the verdict of "if" itself is never an error.
+      checker probe(root_);
+      probe.check(value, inst, path, depth + 1);
+      for (auto& f : probe.faults) {
+        errors.push_back(f);
+        faults.push_back(f);
+      }
+      element branch;
+      if (!s[probe.errors.empty() ? "then" : "else"].get(branch)) check(branch, inst, path, depth + 1);
+      return;
+    }
+    if (key == "then" || key == "else") return;  // applied by "if"; alone they do nothing
     if (key == "format") {
       std::string_view f, str;
       // Other formats are annotations in 2020-12; only date-time is asserted.
@@ -186,7 +208,7 @@ class checker {
       if (!std::regex_match(std::string(str), date_time())) fail(path, "not an RFC 3339 date-time");
       return;
     }
-    fail(path, "unsupported schema keyword " + std::string(key));
+    fault(path, "unsupported schema keyword " + std::string(key));
   }
 
   void type(element value, element inst, const std::string& path) {
@@ -196,11 +218,11 @@ class checker {
       return;
     }
     simdjson::dom::array many;
-    if (value.get(many)) return fail(path, "type is neither a string nor an array");
+    if (value.get(many)) return fault(path, "type is neither a string nor an array");
     std::string names;
     for (auto t : many) {
       std::string_view name;
-      if (t.get(name)) return fail(path, "type array holds a non-string");
+      if (t.get(name)) return fault(path, "type array holds a non-string");
       if (has_type(inst, name)) return;
       names += names.empty() ? "" : "|";
       names += name;
@@ -210,7 +232,7 @@ class checker {
 
   void properties(element value, element inst, const std::string& path, int depth) {
     object props, o;
-    if (value.get(props)) return fail(path, "properties is not an object");
+    if (value.get(props)) return fault(path, "properties is not an object");
     if (inst.get(o)) return;
     for (auto [name, sub] : props) {
       element v;
@@ -221,12 +243,12 @@ class checker {
   void required(element value, element inst, const std::string& path) {
     simdjson::dom::array names;
     object o;
-    if (value.get(names)) return fail(path, "required is not an array");
+    if (value.get(names)) return fault(path, "required is not an array");
     if (inst.get(o)) return;
     for (auto n : names) {
       std::string_view name;
       element v;
-      if (n.get(name)) return fail(path, "required holds a non-string");
+      if (n.get(name)) return fault(path, "required holds a non-string");
       if (o.at_key(name).get(v)) fail(path, "missing required property " + std::string(name));
     }
   }

@@ -1,0 +1,56 @@
+#pragma once
+// The composition root: opens the event log (embedded or Kafka), the state
+// and read-model stores, the key vault, and runs the command side, the
+// projections and the audit trail on them. Used by `serve` and by the
+// operator subcommands, which run the same stack without HTTP.
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "commands/audit.hpp"
+#include "commands/executor.hpp"
+#include "commands/ports/pii_vault.hpp"
+#include "projections/runner.hpp"
+
+namespace chronicle::cli {
+
+struct stack_options {
+  std::string data_dir = "./data";
+  std::string kafka;  // empty: the embedded log
+  std::string kafka_prefix = "chronicle.";
+  std::map<std::string, std::string> kafka_config;
+  std::uint32_t partitions = 8;
+  std::string master_key_file;  // empty: CHRONICLE_MASTER_KEY or DATA_DIR/master.key
+};
+
+class stack {
+ public:
+  static result<std::unique_ptr<stack>> open(const stack_options& opts);
+  ~stack();
+
+  commands::executor& exec();
+  projections::runner& runner();
+  projections::kv_store& views();
+  commands::pii_vault& vault();
+  commands::audit_trail& audit();
+  commands::entropy& entropy();
+  // Compacts the state, view and vault stores (after an erasure).
+  status purge_storage();
+
+  // Waits until the projections have folded the log as it was at start.
+  status wait_caught_up(std::chrono::seconds within);
+  // Runs one command to completion and waits for the views to include it.
+  result<commands::command_outcome> run(commands::command_request req);
+  // Stops the command side, projections and audit trail; closes the log.
+  void close();
+
+  struct parts;
+
+ private:
+  explicit stack(std::unique_ptr<parts> p);
+  std::unique_ptr<parts> p_;
+};
+
+
+}  // namespace chronicle::cli

@@ -1,0 +1,48 @@
+#pragma once
+// Internal to api/http: the route handlers, one file per area, and the small
+// helpers they share. Each handler answers through `reply` exactly once.
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "api/http/app.hpp"
+#include "api/http/problem.hpp"
+#include "commands/customer_commands.hpp"
+
+namespace chronicle::api {
+
+using reply = std::function<void(http_response)>;
+
+struct request_scope {
+  const http_request& req;
+  const access::principal& who;
+  std::string id;  // the {id} of the path, if any
+};
+
+namespace handlers {
+void register_customer(app_services& s, const request_scope& r, reply done);
+void update_customer(app_services& s, const request_scope& r, reply done);
+void erase_customer(app_services& s, const request_scope& r, reply done);
+void get_customer(app_services& s, const request_scope& r, reply done);
+void list_customers(app_services& s, const request_scope& r, reply done);
+void create_api_key(app_services& s, const request_scope& r, reply done);
+void list_api_keys(app_services& s, const request_scope& r, reply done);
+void revoke_api_key(app_services& s, const request_scope& r, reply done);
+void list_audit(app_services& s, const request_scope& r, reply done);
+}  // namespace handlers
+
+// ---- shared helpers ----
+http_response json_response(int status, std::string body);
+std::optional<http_response> require_json(const http_request& req);
+std::optional<http_response> idempotency_key(const http_request& req, std::string& key);
+std::optional<http_response> if_match(const http_request& req, std::optional<std::uint64_t>& out);
+commands::command_meta meta_of(const request_scope& r, std::string key, std::string_view canonical_path);
+// Parses limit (1–200, default 50) and cursor; any other parameter than
+// those and `extra` is rejected.
+std::optional<http_response> page_params(const http_request& req, std::size_t& limit, std::string& cursor,
+                                         std::initializer_list<std::string_view> extra = {});
+// On the slow pool: waits (up to 5 s) until the views have passed `token`,
+// then calls `then(reached)`.
+void after_views_reach(app_services& s, const std::string& token, std::function<void(bool reached)> then);
+
+}  // namespace chronicle::api
