@@ -172,9 +172,14 @@ struct audit_trail::impl {
         st->wake.wait(lock, [&] { return !st->queue.empty() || st->stopping; });
         continue;
       }
-      if (!st->stopping && st->queue.size() < opts.max_batch) {
+      // Flush at once when the log is idle; while an append is in flight,
+      // let entries gather (up to max_delay or a full batch): batches grow
+      // with load, and a lone read pays no waiting time.
+      if (!st->stopping && st->queue.size() < opts.max_batch && st->in_flight > 0) {
         auto deadline = st->queue.front().since + opts.max_delay;
-        st->wake.wait_until(lock, deadline, [&] { return st->stopping || st->queue.size() >= opts.max_batch; });
+        st->wake.wait_until(lock, deadline, [&] {
+          return st->stopping || st->queue.size() >= opts.max_batch || st->in_flight == 0;
+        });
       }
       st->settled.wait(lock, [&] { return st->in_flight < max_appends_in_flight || st->abandon; });
       if (st->abandon) break;
@@ -222,6 +227,7 @@ struct audit_trail::impl {
           --s->in_flight;
         }
         s->settled.notify_all();
+        s->wake.notify_one();
       });
     }
     lock.lock();

@@ -28,7 +28,7 @@ struct audit_entry {
 
 struct audit_options {
   std::size_t max_batch = 1024;                   // entries per flush at most
-  std::chrono::microseconds max_delay{1000};      // how long an entry may wait for company
+  std::chrono::microseconds max_delay{1000};      // how long an entry may wait for company while an append is in flight
 };
 
 class audit_trail {
