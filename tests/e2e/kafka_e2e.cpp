@@ -2,6 +2,10 @@
 // (librdkafka's, speaking the Kafka protocol on 127.0.0.1) in a helper process.
 #include <boost/test/unit_test.hpp>
 
+#include <librdkafka/rdkafka.h>
+
+#include <random>
+
 #include "support.hpp"
 
 using namespace chronicle::e2e;
@@ -35,6 +39,77 @@ BOOST_AUTO_TEST_CASE(create_read_update_on_kafka) {
     auto again = c.post_json("/v1/customers", R"({"name":"Kafka Kate","email":"kate@example.org"})",
                              {{"Idempotency-Key", "k-1"}});
     BOOST_TEST(json_field(again.body, "id").value() == id);
+    BOOST_TEST(s.terminate() == 0);
+  }
+  remove_dir(dir);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+// Every record value of every partition of `topic`, read from offset 0.
+std::string all_topic_bytes(const std::string& bootstrap, const std::string& topic, int partitions) {
+  char err[512];
+  auto* conf = rd_kafka_conf_new();
+  rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.c_str(), err, sizeof err);
+  rd_kafka_conf_set(conf, "group.id", "e2e-raw-reader", err, sizeof err);
+  rd_kafka_conf_set(conf, "enable.auto.commit", "false", err, sizeof err);
+  rd_kafka_conf_set(conf, "fetch.wait.max.ms", "10", err, sizeof err);
+  auto* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+  BOOST_REQUIRE(rk);
+  auto* list = rd_kafka_topic_partition_list_new(partitions);
+  for (int p = 0; p < partitions; ++p) rd_kafka_topic_partition_list_add(list, topic.c_str(), p)->offset = 0;
+  BOOST_REQUIRE(rd_kafka_assign(rk, list) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  rd_kafka_topic_partition_list_destroy(list);
+  std::string bytes;
+  int quiet = 0;
+  for (int i = 0; i < 2000 && quiet < 20; ++i) {
+    auto* m = rd_kafka_consumer_poll(rk, 50);
+    if (!m) {
+      ++quiet;
+      continue;
+    }
+    if (!m->err) {
+      quiet = 0;
+      bytes.append(static_cast<const char*>(m->payload), m->len);
+      if (m->key) bytes.append(static_cast<const char*>(m->key), m->key_len);
+    }
+    rd_kafka_message_destroy(m);
+  }
+  rd_kafka_consumer_close(rk);
+  rd_kafka_destroy(rk);
+  return bytes;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(kafka_log)
+
+BOOST_AUTO_TEST_CASE(an_erased_person_is_unreadable_in_the_kafka_topic) {
+  helper_process mock({CHRONICLE_KAFKA_MOCK_BIN, "--brokers", "1", "--partitions", "2", "--prefix", "gdpr."});
+  auto bootstrap = mock.first_line();
+  auto dir = temp_dir();
+  std::string marker = "Qx" + std::to_string(std::random_device{}());
+  std::string name = "Erin " + marker, email = "erin." + marker + "@example.org";
+  {
+    server_process s(dir, {"--kafka", bootstrap, "--kafka-prefix", "gdpr.", "--partitions", "2",
+                           "--kafka-config", "fetch.wait.max.ms=10"});
+    http_client c(s.port(), s.admin_key());
+    auto created = c.post_json("/v1/customers", "{\"name\":\"" + name + "\",\"email\":\"" + email + "\"}");
+    BOOST_TEST_REQUIRE(created.status == 201, created.body);
+    auto id = json_field(created.body, "id").value();
+    // The topic carries sealed personal data only, even before the erasure.
+    auto before = all_topic_bytes(bootstrap, "gdpr.customers", 2);
+    BOOST_TEST_REQUIRE(before.find(id) != std::string::npos);  // the reader really sees the events
+    BOOST_TEST(before.find(marker) == std::string::npos);
+    auto erased = c.post_json("/v1/customers/" + id + "/erase", "{}");
+    BOOST_TEST_REQUIRE(erased.status == 200, erased.body);
+    BOOST_TEST(json_field(erased.body, "name").value() == "[erased]");
+    auto after = all_topic_bytes(bootstrap, "gdpr.customers", 2);
+    BOOST_TEST(after.find("subject.erased") != std::string::npos);
+    BOOST_TEST(after.find(marker) == std::string::npos);
+    BOOST_TEST(after.find(email) == std::string::npos);
     BOOST_TEST(s.terminate() == 0);
   }
   remove_dir(dir);
