@@ -135,6 +135,14 @@ for ((i = 0; i < 600; i++)); do
 done
 [[ -n "$ready" ]] || fail "the server was not ready within 60 s"
 
+# A fresh data directory prints its bootstrap admin key once; use it unless
+# the caller gave one.
+if [[ -z "${CHRONICLE_KEY:-}" ]]; then
+  CHRONICLE_KEY="$(grep -o 'chr_[0-9A-Za-z_]*' "$server_log" | head -n 1 || true)"
+  [[ -n "$CHRONICLE_KEY" ]] || fail "the server printed no admin key and CHRONICLE_KEY is not set"
+  export CHRONICLE_KEY
+fi
+
 # Seeding: each wrk thread posts until it has its share of ids back (a few
 # more customers may be created by posts still in flight when it stops; the
 # GET benchmark uses exactly `seed` of the ids). wrk only ends at the end of
@@ -204,6 +212,7 @@ for ((r = 1; r <= runs; r++)); do
   run_wrk healthz "$r" "$url/healthz" "$http_dir/common.lua"
   run_wrk post_customers "$r" "$url" "$http_dir/post_customers.lua" RUN_TAG="r$r-$$"
   run_wrk get_customer "$r" "$url" "$http_dir/get_customer.lua" IDS_FILE="$ids_file"
+  run_wrk get_api_keys "$r" "$url/v1/api-keys" "$http_dir/common.lua"
 done
 
 stop_server
@@ -225,7 +234,8 @@ echo
 echo "medians over $runs run(s) of ${seconds} s, $connections connections, $threads wrk threads, $seeded customers seeded"
 printf '%-26s %12s %10s %10s %11s %10s %10s\n' "benchmark" "requests/s" "p50 µs" "p99 µs" "vs healthz" "non-2xx" "sock err"
 bad=0
-for pair in "healthz:GET /healthz (baseline)" "post_customers:POST /v1/customers" "get_customer:GET /v1/customers/{id}"; do
+for pair in "healthz:GET /healthz (baseline)" "post_customers:POST /v1/customers" "get_customer:GET /v1/customers/{id}" \
+            "get_api_keys:GET /v1/api-keys (no audit)"; do
   name="${pair%%:*}"
   label="${pair#*:}"
   status_errors="$(sum_column "$name" 7)"
