@@ -8,19 +8,6 @@ namespace codec = schemas::access_codec;
 
 namespace {
 
-command_request base(const command_meta& meta, std::string_view category, std::string id) {
-  command_request r;
-  r.tenant = meta.tenant;
-  r.category = std::string(category);
-  r.topic = std::string(access::topic);
-  r.id = std::move(id);
-  r.idempotency_key = meta.idempotency_key;
-  r.request_hash = meta.request_hash;
-  r.actor = meta.actor;
-  r.actor_role = meta.actor_role;
-  r.correlation_id = meta.correlation_id;
-  return r;
-}
 
 template <class State, class Encode, class Fold>
 result<decision> fold_events(result<std::vector<access::event>> events, State state, Encode encode, Fold fold) {
@@ -64,7 +51,7 @@ aggregate_kind key_kind() {
 command_request create_tenant(const command_meta& meta, access::create_tenant cmd) {
   auto m = meta;
   m.tenant = cmd.id;
-  auto r = base(m, access::tenant_category, cmd.id);
+  auto r = m.request(access::tenant_category, access::topic, cmd.id);
   r.decide = [cmd = std::move(cmd)](const stream_snapshot& snap, std::int64_t) -> result<decision> {
     auto t = codec::decode_tenant(snap.state);
     if (!t) return std::move(t).err();
@@ -77,8 +64,10 @@ command_request create_tenant(const command_meta& meta, access::create_tenant cm
   return r;
 }
 
-command_request issue_key(const command_meta& meta, access::issue_api_key cmd) {
-  auto r = base(meta, access::key_category, cmd.id);
+// Issuing and revoking a key decide the same way against the key's state.
+template <class Command>
+command_request key_command(const command_meta& meta, Command cmd) {
+  auto r = meta.request(access::key_category, access::topic, cmd.id);
   r.decide = [cmd = std::move(cmd)](const stream_snapshot& snap, std::int64_t now) -> result<decision> {
     auto k = codec::decode_key(snap.state);
     if (!k) return std::move(k).err();
@@ -89,16 +78,12 @@ command_request issue_key(const command_meta& meta, access::issue_api_key cmd) {
   return r;
 }
 
+command_request issue_key(const command_meta& meta, access::issue_api_key cmd) {
+  return key_command(meta, std::move(cmd));
+}
+
 command_request revoke_key(const command_meta& meta, access::revoke_api_key cmd) {
-  auto r = base(meta, access::key_category, cmd.id);
-  r.decide = [cmd = std::move(cmd)](const stream_snapshot& snap, std::int64_t now) -> result<decision> {
-    auto k = codec::decode_key(snap.state);
-    if (!k) return std::move(k).err();
-    return fold_events(
-        access::decide(*k, cmd), *k, [](const access::api_key& s) { return codec::encode_key(s); },
-        [now](access::api_key s, const access::event& e) { return access::evolve(std::move(s), e, now); });
-  };
-  return r;
+  return key_command(meta, std::move(cmd));
 }
 
 new_key generate_key(executor& ex, entropy& rnd) {

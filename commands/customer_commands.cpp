@@ -11,17 +11,7 @@ namespace codec = schemas::customer_codec;
 namespace {
 
 command_request base(const command_meta& meta, std::string id) {
-  command_request r;
-  r.tenant = meta.tenant;
-  r.category = std::string(customers::category);
-  r.topic = std::string(customers::topic);
-  r.id = std::move(id);
-  r.idempotency_key = meta.idempotency_key;
-  r.request_hash = meta.request_hash;
-  r.actor = meta.actor;
-  r.actor_role = meta.actor_role;
-  r.correlation_id = meta.correlation_id;
-  return r;
+  return meta.request(customers::category, customers::topic, std::move(id));
 }
 
 // Decides `cmd` against the snapshot and folds the resulting events.

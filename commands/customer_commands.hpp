@@ -8,16 +8,6 @@
 
 namespace chronicle::commands {
 
-// Who asks, and how to recognise a retry.
-struct command_meta {
-  std::string tenant;
-  std::string actor;
-  std::string actor_role;
-  std::string idempotency_key;
-  std::string request_hash;
-  std::string correlation_id;
-};
-
 namespace customer_commands {
 
 // Claims: a customer's email (case-insensitive) and phone are unique per

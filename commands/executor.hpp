@@ -43,6 +43,32 @@ struct command_request {
   std::function<result<decision>(const stream_snapshot& current, std::int64_t now_us)> decide;
 };
 
+// Who asks, and how to recognise a retry.
+struct command_meta {
+  std::string tenant;
+  std::string actor;
+  std::string actor_role;
+  std::string idempotency_key;
+  std::string request_hash;
+  std::string correlation_id;
+
+  // A request for stream <category>-<tenant>-<id> of `topic`, carrying this
+  // metadata; the handler fills in `decide` (and the expected version).
+  command_request request(std::string_view category, std::string_view topic, std::string id) const {
+    command_request r;
+    r.tenant = tenant;
+    r.category = std::string(category);
+    r.topic = std::string(topic);
+    r.id = std::move(id);
+    r.idempotency_key = idempotency_key;
+    r.request_hash = request_hash;
+    r.actor = actor;
+    r.actor_role = actor_role;
+    r.correlation_id = correlation_id;
+    return r;
+  }
+};
+
 struct command_outcome {
   std::string stream;
   std::uint64_t version = 0;

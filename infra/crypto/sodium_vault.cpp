@@ -16,6 +16,7 @@
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include "infra/store/rocks_util.hpp"
 
 namespace chronicle::infra {
 namespace {
@@ -546,15 +547,7 @@ status sodium_vault::destroy(std::string_view tenant, std::string_view subject) 
 }
 
 status sodium_vault::compact() try {
-  rocksdb::FlushOptions fo;
-  fo.wait = true;
-  auto s = db_->Flush(fo);
-  if (s.ok()) {
-    rocksdb::CompactRangeOptions co;
-    co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-    s = db_->CompactRange(co, nullptr, nullptr);
-  }
-  if (s.ok()) s = db_->FlushWAL(true);
+  auto s = compact_all(*db_);
   if (!s.ok()) return from_status(s, "compacting");
   return {};
 } catch (const std::exception& e) {

@@ -1,4 +1,5 @@
 #include "infra/store/rocks_stores.hpp"
+#include "infra/store/rocks_util.hpp"
 
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
@@ -84,15 +85,7 @@ result<std::shared_ptr<rocks_db>> rocks_db::open(const std::string& dir, std::si
 rocks_db::~rocks_db() = default;
 
 status rocks_db::compact() {
-  rocksdb::FlushOptions fo;
-  fo.wait = true;
-  auto s = db_->Flush(fo);
-  if (s.ok()) {
-    rocksdb::CompactRangeOptions co;
-    co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-    s = db_->CompactRange(co, nullptr, nullptr);
-  }
-  if (s.ok()) s = db_->FlushWAL(true);
+  auto s = compact_all(*db_);
   if (!s.ok()) return from_status(s, "compacting");
   return {};
 }
