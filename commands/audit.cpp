@@ -55,7 +55,8 @@ struct call {
 struct queued {
   std::shared_ptr<call> owner;
   std::uint32_t partition;
-  log_append::record rec;
+  std::string tenant;
+  schemas::audit_codec::recorded entry;
   steady::time_point since;
 };
 
@@ -112,21 +113,29 @@ struct audit_trail::impl {
            !e.route.empty();
   }
 
-  // Encoding happens on the caller's thread, so the work spreads over the
-  // callers and the worker only groups and appends.
-  log_append::record encode(const audit_entry& a) {
+  // Each entry gets its id and time when it is recorded, on the caller's thread.
+  schemas::audit_codec::recorded entry_of(audit_entry a) {
+    auto at = clk.now_us();
+    return {make_uuid_v7(static_cast<std::uint64_t>(at / 1000), rnd.random10()), at, std::move(a.subject),
+            std::move(a.actor), std::move(a.role), std::move(a.action), std::move(a.route)};
+  }
+
+  // One log record for all entries of a flush that share tenant and partition:
+  // the log, its readers and the projection pay per record, not per read.
+  log_append::record encode(const std::string& tenant, std::uint32_t partition,
+                            const std::vector<schemas::audit_codec::recorded>& entries) {
     event_envelope env;
     env.occurred_at = clk.now_us();
     env.id = make_uuid_v7(static_cast<std::uint64_t>(env.occurred_at / 1000), rnd.random10());
     env.type = std::string(schemas::audit_codec::recorded_type);
     env.schema_version = 1;
-    env.tenant = a.tenant;
-    env.stream = stream_name("audit", a.tenant, a.subject);
+    env.tenant = tenant;
+    env.stream = stream_name("audit", tenant, "p" + std::to_string(partition));
     env.stream_version = 0;
-    env.actor = a.actor;
-    env.actor_role = a.role;
+    env.actor = "audit_trail";
+    env.actor_role = "system";
     env.command_id = env.id;
-    env.data = schemas::audit_codec::encode_recorded({a.subject, a.actor, a.role, a.action, a.route});
+    env.data = schemas::audit_codec::encode_recorded(entries);
     env.pii = "{}";
     auto stream = env.stream;
     return {std::move(stream), schemas::encode_envelope(env)};
@@ -143,8 +152,11 @@ struct audit_trail::impl {
     std::vector<queued> items;
     items.reserve(entries.size());
     auto now = steady::now();
-    for (auto& e : entries)
-      items.push_back({owner, partition_of(e.tenant, e.subject, parts), encode(e), now});
+    for (auto& e : entries) {
+      auto partition = partition_of(e.tenant, e.subject, parts);
+      auto tenant = e.tenant;
+      items.push_back({owner, partition, std::move(tenant), entry_of(std::move(e)), now});
+    }
     bool refused = false, notify = false;
     {
       std::lock_guard lock(st->m);
@@ -204,22 +216,22 @@ struct audit_trail::impl {
   // REQUIRES: `lock` holds st->m; it is released while the appends are issued.
   void flush(std::vector<queued> batch, std::unique_lock<std::mutex>& lock) {
     struct group {
-      log_append append;
+      std::vector<schemas::audit_codec::recorded> entries;
       std::vector<owner_count> owners;
     };
-    std::map<std::uint32_t, group> groups;
+    std::map<std::pair<std::uint32_t, std::string>, group> groups;
     for (auto& q : batch) {
-      auto& g = groups[q.partition];
-      g.append.records.push_back(std::move(q.rec));
+      auto& g = groups[{q.partition, q.tenant}];
+      g.entries.push_back(std::move(q.entry));
       if (!g.owners.empty() && g.owners.back().owner == q.owner) ++g.owners.back().entries;
       else g.owners.push_back({std::move(q.owner), 1});
     }
     st->in_flight += groups.size();
     lock.unlock();
-    for (auto& [partition, g] : groups) {
-      g.append.tp = {std::string(audit_topic), partition};
-      auto n = g.append.records.size();
-      log.append(std::move(g.append), [s = st, n, owners = std::move(g.owners)](auto offsets) {
+    for (auto& [where, g] : groups) {
+      log_append append{{std::string(audit_topic), where.first}, {encode(where.second, where.first, g.entries)}};
+      std::size_t n = 1;
+      log.append(std::move(append), [s = st, n, owners = std::move(g.owners)](auto offsets) {
         auto e = append_failure(offsets, n);
         for (auto& o : owners) o.owner->settle(o.entries, e ? &*e : nullptr);
         {

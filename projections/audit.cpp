@@ -21,20 +21,19 @@ std::string subject_prefix(std::string_view tenant, std::string_view subject) {
   return k;
 }
 
-std::string entry_key(const event_envelope& e, std::string_view subject) {
+std::string entry_key(std::string_view tenant, const codec::recorded& r) {
   char at[17];
-  std::snprintf(at, sizeof at, "%016llx", static_cast<unsigned long long>(e.occurred_at));
-  return subject_prefix(e.tenant, subject) + at + e.id;
+  std::snprintf(at, sizeof at, "%016llx", static_cast<unsigned long long>(r.at));
+  return subject_prefix(tenant, r.subject) + at + r.id;
 }
 
 // The AuditEntry resource (schemas/openapi.json).
-std::string render(const event_envelope& e, std::string_view subject, std::string_view actor,
-                   std::string_view role, std::string_view action, std::string_view route) {
+std::string render(const codec::recorded& r) {
   json::writer w;
-  w.begin_object().key("id").value(e.id).key("subject").value(subject).key("actor").value(actor).key("role");
-  if (role.empty()) w.null();
-  else w.value(role);
-  w.key("action").value(action).key("route").value(route).key("at").value(json::format_timestamp(e.occurred_at));
+  w.begin_object().key("id").value(r.id).key("subject").value(r.subject).key("actor").value(r.actor).key("role");
+  if (r.role.empty()) w.null();
+  else w.value(r.role);
+  w.key("action").value(r.action).key("route").value(r.route).key("at").value(json::format_timestamp(r.at));
   w.end_object();
   return w.take();
 }
@@ -68,16 +67,17 @@ class audit_projection final : public projection {
   // envelope and data.customer_id, never `pii`.
   status apply(const event_envelope& e, view_batch& batch) override {
     if (e.type == codec::recorded_type) {
-      auto r = codec::decode_recorded(e);
-      if (!r) return std::move(r).err();
-      batch.put(entry_key(e, r->subject), render(e, r->subject, r->actor, r->role, r->action, r->route));
+      auto entries = codec::decode_recorded(e);
+      if (!entries) return std::move(entries).err();
+      for (auto& r : *entries) batch.put(entry_key(e.tenant, r), render(r));
       return {};
     }
     auto action = customer_action(e.type);
     if (action.empty()) return {};
     auto subject = codec::customer_subject(e);
     if (!subject) return std::move(subject).err();
-    batch.put(entry_key(e, *subject), render(e, *subject, e.actor, e.actor_role, action, e.type));
+    codec::recorded r{e.id, e.occurred_at, std::move(*subject), e.actor, e.actor_role, std::string(action), e.type};
+    batch.put(entry_key(e.tenant, r), render(r));
     return {};
   }
 };

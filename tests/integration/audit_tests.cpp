@@ -48,6 +48,11 @@ status record_sync(commands::audit_trail& trail, std::vector<commands::audit_ent
 }
 
 // Every envelope of `topic`, in partition and offset order.
+std::vector<std::pair<log_record, event_envelope>> read_topic(log_reader& log, const std::string& topic);
+
+// Audit entries in the compliance topic (a record carries several).
+std::size_t audit_entries(log_reader& log);
+
 std::vector<std::pair<log_record, event_envelope>> read_topic(log_reader& log, const std::string& topic) {
   std::uint64_t total = 0;
   auto ends = log.end_positions().value();
@@ -66,6 +71,12 @@ std::vector<std::pair<log_record, event_envelope>> read_topic(log_reader& log, c
     }
   }
   return out;
+}
+
+std::size_t audit_entries(log_reader& log) {
+  std::size_t n = 0;
+  for (auto& [r, e] : read_topic(log, "compliance")) n += schemas::audit_codec::decode_recorded(e).value().size();
+  return n;
 }
 
 // Forwards to a memory_log, counting the appends and their sizes.
@@ -149,28 +160,34 @@ BOOST_AUTO_TEST_CASE(entries_of_many_concurrent_callers_are_all_acknowledged_and
   BOOST_TEST(a.ok == calls.load());
   BOOST_TEST(a.failed == 0);
 
+  // Records carry the entries of one flush for one tenant and partition.
   auto written = read_topic(log, "compliance");
-  BOOST_REQUIRE_EQUAL(written.size(), std::size_t{threads * per_thread});
+  std::size_t entries = 0;
   std::set<std::string> routes, ids;
   for (auto& [rec, env] : written) {
     auto data = schemas::audit_codec::decode_recorded(env);
     BOOST_REQUIRE(data.ok());
-    routes.insert(data->route);
-    ids.insert(env.id);
     BOOST_TEST(env.type == "audit.recorded");
     BOOST_TEST(env.schema_version == 1);
     BOOST_TEST(env.stream_version == 0u);
     BOOST_TEST(env.tenant == "acme");
-    BOOST_TEST(env.stream == "audit-acme-" + data->subject);
+    BOOST_TEST(env.stream == "audit-acme-p" + std::to_string(rec.tp.partition));
     BOOST_TEST(rec.key == env.stream);
-    BOOST_TEST(rec.tp.partition == partition_of("acme", data->subject, 4));
-    BOOST_TEST(env.actor == "key1");
-    BOOST_TEST(env.actor_role == "staff");
+    BOOST_TEST(env.actor == "audit_trail");
     BOOST_TEST(env.command_id == env.id);
     BOOST_TEST(env.pii == "{}");
-    BOOST_TEST(data->role == "staff");
-    BOOST_TEST(data->action == "read");
+    for (auto& e : *data) {
+      ++entries;
+      routes.insert(e.route);
+      ids.insert(e.id);
+      BOOST_TEST(rec.tp.partition == partition_of("acme", e.subject, 4));
+      BOOST_TEST(e.actor == "key1");
+      BOOST_TEST(e.role == "staff");
+      BOOST_TEST(e.action == "read");
+      BOOST_TEST(e.at > 0);
+    }
   }
+  BOOST_TEST(entries == std::size_t{threads * per_thread});
   BOOST_TEST(routes.size() == std::size_t{threads * per_thread});
   BOOST_TEST(ids.size() == std::size_t{threads * per_thread});
 }
@@ -190,7 +207,7 @@ BOOST_AUTO_TEST_CASE(a_failing_log_fails_the_call_and_nothing_is_acknowledged_un
   log.fail_appends = false;
   auto ok = record_sync(trail, {entry(subject_id(1), "customers.get"), entry(subject_id(2), "customers.list")});
   BOOST_TEST(ok.ok());
-  BOOST_TEST(read_topic(log, "compliance").size() == 2u);
+  BOOST_TEST(audit_entries(log) == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(entries_recorded_while_an_append_is_in_flight_share_the_next_one) {
@@ -212,10 +229,10 @@ BOOST_AUTO_TEST_CASE(entries_recorded_while_an_append_is_in_flight_share_the_nex
   for (auto& t : ts) t.join();
   BOOST_REQUIRE(a.wait_for(threads * per_thread));
   BOOST_TEST(a.ok == threads * per_thread);
-  BOOST_TEST(log.records.load() == std::size_t{threads * per_thread});
+  BOOST_TEST(audit_entries(log.inner) == std::size_t{threads * per_thread});
   // One append per partition per flush; entries gather while one is in flight.
   BOOST_TEST(log.appends.load() < 100, "appends: " << log.appends.load());
-  BOOST_TEST(log.largest.load() > 1u);
+  BOOST_TEST(log.records.load() < std::size_t{threads * per_thread});
 }
 
 BOOST_AUTO_TEST_CASE(stop_flushes_what_is_queued_and_later_records_are_refused) {
@@ -231,13 +248,13 @@ BOOST_AUTO_TEST_CASE(stop_flushes_what_is_queued_and_later_records_are_refused) 
     std::lock_guard lock(a.m);
     BOOST_TEST(a.ok == 10);  // acknowledged before stop() returned
   }
-  BOOST_TEST(read_topic(log, "compliance").size() == 10u);
+  BOOST_TEST(audit_entries(log) == 10u);
   auto refused = record_sync(trail, {entry(subject_id(1), "customers.get")});
   BOOST_REQUIRE(!refused.ok());
   BOOST_TEST((refused.err().kind == errc::unavailable));
   BOOST_TEST(refused.err().code == "audit_unavailable");
   trail.stop();  // a second stop is harmless
-  BOOST_TEST(read_topic(log, "compliance").size() == 10u);
+  BOOST_TEST(audit_entries(log) == 10u);
 }
 
 BOOST_AUTO_TEST_CASE(an_empty_list_completes_at_once_and_malformed_entries_are_rejected) {
@@ -314,8 +331,27 @@ const event_envelope& find(const std::vector<std::pair<log_record, event_envelop
   throw std::logic_error("unreachable");
 }
 
-std::string field(std::string_view name, std::string_view value) {
-  return "\"" + std::string(name) + "\":\"" + std::string(value) + "\"";
+// The AuditEntry the read model should hold for an entry of an audit.recorded record.
+std::string expected(const schemas::audit_codec::recorded& r) {
+  json::writer w;
+  w.begin_object().key("id").value(r.id).key("subject").value(r.subject).key("actor").value(r.actor).key("role");
+  if (r.role.empty()) w.null();
+  else w.value(r.role);
+  w.key("action").value(r.action).key("route").value(r.route).key("at").value(json::format_timestamp(r.at));
+  return w.end_object().take();
+}
+
+// The entry for `subject` through `route` among the audit records.
+schemas::audit_codec::recorded find_entry(const std::vector<std::pair<log_record, event_envelope>>& records,
+                                          std::string_view subject, std::string_view route) {
+  for (auto& [r, e] : records) {
+    if (e.type != schemas::audit_codec::recorded_type) continue;
+    auto entries = schemas::audit_codec::decode_recorded(e).value();
+    for (auto& entry : entries)
+      if (entry.subject == subject && entry.route == route) return entry;
+  }
+  BOOST_FAIL("no audit entry for " << subject << " through " << route);
+  throw std::logic_error("unreachable");
 }
 
 }  // namespace
@@ -344,10 +380,8 @@ BOOST_AUTO_TEST_CASE(lists_a_subjects_reads_and_changes_newest_first) {
   auto page = aq::list(s.kv, "acme", ada, "", 50);
   BOOST_REQUIRE(page.ok());
   std::vector<std::string> want = {
-      expected(find(audits, "audit.recorded", {field("subject", ada), field("route", "customers.list")}), ada, "key2",
-               "admin", "list", "customers.list"),
-      expected(find(audits, "audit.recorded", {field("subject", ada), field("route", "customers.get")}), ada, "key1",
-               "staff", "read", "customers.get"),
+      expected(find_entry(audits, ada, "customers.list")),
+      expected(find_entry(audits, ada, "customers.get")),
       expected(find(changes, "customer.updated", {ada}), ada, "test", meta().actor_role, "update", "customer.updated"),
       expected(find(changes, "customer.registered", {ada}), ada, "test", meta().actor_role, "register",
                "customer.registered"),

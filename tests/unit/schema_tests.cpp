@@ -851,15 +851,18 @@ BOOST_AUTO_TEST_CASE(mutated_sealed_pii_fails_validation) {
 
 BOOST_AUTO_TEST_CASE(audit_records_validate_against_their_event_schema_and_the_envelope) {
   namespace audit_codec = chronicle::schemas::audit_codec;
-  for (auto& r : {audit_codec::recorded{customer_id, key_id, "portal", "read", "customers.get"},
-                  audit_codec::recorded{customer_id, "cli", "", "list", "customers.list"}}) {
-    chronicle::schemas::encoded_event enc{std::string(audit_codec::recorded_type), 1, audit_codec::encode_recorded(r),
-                                          "{}", ""};
+  std::array<std::uint8_t, 10> rnd{};
+  auto entry_id = chronicle::make_uuid_v7(1'700'000'000'000, rnd);
+  std::int64_t at = 1'700'000'000'000'000;
+  for (auto& r : {audit_codec::recorded{entry_id, at, customer_id, key_id, "portal", "read", "customers.get"},
+                  audit_codec::recorded{entry_id, at, customer_id, "cli", "", "list", "customers.list"}}) {
+    chronicle::schemas::encoded_event enc{std::string(audit_codec::recorded_type), 1,
+                                          audit_codec::encode_recorded({r, r}), "{}", ""};
     BOOST_TEST_CONTEXT(enc.data) {
       check_valid(schema_file(event_schema_path(enc)), data_and_pii(enc));
       // As commands/audit.cpp appends it: its own stream, outside any aggregate.
       auto e = envelope_for(enc, false);
-      e.stream = chronicle::stream_name("audit", e.tenant, customer_id);
+      e.stream = chronicle::stream_name("audit", e.tenant, "p3");
       e.stream_version = 0;
       check_valid(envelope_schema(), chronicle::schemas::encode_envelope(e));
       auto personal = edited(data_and_pii(enc), "/pii/name", R"("Ada")");
@@ -1385,12 +1388,16 @@ BOOST_AUTO_TEST_CASE(audit_entries_rendered_by_the_audit_projection_match_the_au
   };
   customer_event(customers::customer_registered{customer_id, "Ada", "", "", ""});
   customer_event(customers::customer_updated{customer_id, "Ada King", std::nullopt, std::nullopt, std::nullopt});
-  for (auto& r : {audit_codec::recorded{customer_id, key_id, "staff", "read", "customers.get"},
-                  audit_codec::recorded{customer_id, key_id, "analyst", "list", "customers.list"},
-                  audit_codec::recorded{customer_id, "cli", "", "read", "customers.get"}}) {
-    auto e = audit_envelope(std::string(audit_codec::recorded_type), audit_codec::encode_recorded(r), at += 1000, 0);
-    e.stream = chronicle::stream_name("audit", e.tenant, customer_id);
-    e.actor = r.actor;
+  std::array<std::uint8_t, 10> rnd{};
+  for (auto r : {audit_codec::recorded{"", 0, customer_id, key_id, "staff", "read", "customers.get"},
+                 audit_codec::recorded{"", 0, customer_id, key_id, "analyst", "list", "customers.list"},
+                 audit_codec::recorded{"", 0, customer_id, "cli", "", "read", "customers.get"}}) {
+    r.at = at += 1000;
+    rnd[0] = ++n;
+    r.id = chronicle::make_uuid_v7(static_cast<std::uint64_t>(r.at / 1000), rnd);
+    auto e = audit_envelope(std::string(audit_codec::recorded_type), audit_codec::encode_recorded({r}), r.at, 0);
+    e.stream = chronicle::stream_name("audit", e.tenant, "p0");
+    e.actor = "audit_trail";
     events.push_back(std::move(e));
   }
   customer_event(customers::subject_erased{customer_id});
