@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <cstring>
 
 namespace chronicle::infra {
 
@@ -13,8 +14,15 @@ std::int64_t system_clock::now_us() {
 }
 
 std::array<std::uint8_t, 10> system_entropy::random10() {
+  thread_local std::array<std::uint8_t, 4096> pool;
+  thread_local std::size_t used = pool.size();
   std::array<std::uint8_t, 10> r;
-  randombytes_buf(r.data(), r.size());  // thread-safe once sodium_init() has run
+  if (used + r.size() > pool.size()) {
+    randombytes_buf(pool.data(), pool.size());  // thread-safe once sodium_init() has run
+    used = 0;
+  }
+  std::memcpy(r.data(), pool.data() + used, r.size());
+  used += r.size();
   return r;
 }
 

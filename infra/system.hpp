@@ -1,5 +1,8 @@
 #pragma once
-// The real clock and entropy source. Thread-safe.
+// The real clock and entropy source. Thread-safe. The entropy feeds ids
+// (ULIDs, UUIDv7), which need to be unpredictable and unique, not secret:
+// each thread draws from the OS 4 KiB at a time instead of one syscall per
+// id. Keys and nonces never come from here (the vault calls libsodium).
 #include "commands/ports/clock.hpp"
 
 namespace chronicle::infra {
