@@ -20,7 +20,7 @@
 #include "commands/ports/pii_vault.hpp"
 #include "commands/ports/state_store.hpp"
 #include "domain/envelope.hpp"
-#include "schemas/customer_codec.hpp"
+#include "schemas/encoded_event.hpp"
 
 namespace chronicle::commands {
 

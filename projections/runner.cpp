@@ -58,8 +58,20 @@ struct runner::impl {
   std::unique_ptr<log_cursor> cursor;
   std::thread thread;
 
+  // Which topics each projection reads, asked once: the fold loop consults
+  // it for every record.
+  std::vector<std::set<std::string>> topics_of;
+  std::set<std::string> topics;  // read by any projection
+
   impl(log_reader& l, kv_store& k, pii_reader& r, std::vector<std::unique_ptr<projection>> p)
-      : log(l), kv(k), pii(r), projections(std::move(p)) {}
+      : log(l), kv(k), pii(r), projections(std::move(p)) {
+    for (auto& pr : projections) {
+      auto t = pr->topics();
+      topics_of.emplace_back(t.begin(), t.end());
+      topics.insert(t.begin(), t.end());
+    }
+  }
+  bool reads(std::size_t i, const std::string& topic) const { return topics_of[i].count(topic) > 0; }
 
   status load_checkpoints() {
     checkpoints.assign(projections.size(), {});
@@ -110,11 +122,7 @@ struct runner::impl {
     std::lock_guard lock(m);
     std::uint64_t lag = 0;
     for (auto& [tp, off] : end) {
-      if (!std::any_of(projections.begin(), projections.end(), [&](auto& p) {
-            auto t = p->topics();
-            return std::find(t.begin(), t.end(), tp.topic) != t.end();
-          }))
-        continue;
+      if (!topics.count(tp.topic)) continue;
       auto it = st.applied.find(tp);
       auto a = it == st.applied.end() ? 0 : it->second;
       if (off > a) lag += off - a;
@@ -148,8 +156,7 @@ struct runner::impl {
         std::optional<event_envelope> env;
         for (std::size_t i = 0; i < projections.size(); ++i) {
           auto& p = *projections[i];
-          auto topics = p.topics();
-          if (std::find(topics.begin(), topics.end(), r.tp.topic) == topics.end()) continue;
+          if (!reads(i, r.tp.topic)) continue;
           auto c = checkpoints[i].find(r.tp);
           if (c != checkpoints[i].end() && c->second > r.offset) continue;  // already applied
           if (!env) {
@@ -169,9 +176,8 @@ struct runner::impl {
         }
       }
       for (std::size_t i = 0; i < projections.size(); ++i) {
-        auto topics = projections[i]->topics();
         for (auto& [tp, off] : advanced) {
-          if (std::find(topics.begin(), topics.end(), tp.topic) == topics.end()) continue;
+          if (!reads(i, tp.topic)) continue;
           auto& c = checkpoints[i][tp];
           if (off <= c) continue;
           c = off;
@@ -208,17 +214,13 @@ status runner::start() {
   if (auto s = d.load_checkpoints(); !s) return s;
   auto end = d.log.end_positions();
   if (!end) return std::move(end).err();
-  std::set<std::string> topics;
-  for (auto& p : d.projections)
-    for (auto& t : p->topics()) topics.insert(t);
   // Start each topic-partition at the lowest checkpoint of the projections reading it.
   positions from;
   for (auto& [tp, e] : *end) {
-    if (!topics.count(tp.topic)) continue;
+    if (!d.topics.count(tp.topic)) continue;
     std::optional<std::uint64_t> low;
     for (std::size_t i = 0; i < d.projections.size(); ++i) {
-      auto t = d.projections[i]->topics();
-      if (std::find(t.begin(), t.end(), tp.topic) == t.end()) continue;
+      if (!d.reads(i, tp.topic)) continue;
       auto c = d.checkpoints[i].count(tp) ? d.checkpoints[i].at(tp) : 0;
       low = low ? std::min(*low, c) : c;
     }
@@ -230,7 +232,7 @@ status runner::start() {
     d.st.applied = from;
     d.st.caught_up = reached(from, d.start_end);
   }
-  auto cursor = d.log.open_cursor({topics.begin(), topics.end()}, from);
+  auto cursor = d.log.open_cursor({d.topics.begin(), d.topics.end()}, from);
   if (!cursor) return std::move(cursor).err();
   d.cursor = std::move(*cursor);
   d.thread = std::thread([&d] { d.run(); });
@@ -240,12 +242,9 @@ status runner::start() {
 bool runner::drain(std::chrono::milliseconds within) {
   auto end = impl_->log.end_positions();
   if (!end) return false;
-  std::set<std::string> topics;
-  for (auto& p : impl_->projections)
-    for (auto& t : p->topics()) topics.insert(t);
   positions target;
   for (auto& [tp, off] : *end)
-    if (topics.count(tp.topic) && off > 0) target[tp] = off;
+    if (impl_->topics.count(tp.topic) && off > 0) target[tp] = off;
   auto done = std::make_shared<std::promise<void>>();
   auto f = done->get_future();
   auto id = when_reached(target, [done] { done->set_value(); });

@@ -7,7 +7,7 @@
 
 #include "domain/access.hpp"
 #include "domain/envelope.hpp"
-#include "schemas/customer_codec.hpp"
+#include "schemas/encoded_event.hpp"
 
 namespace chronicle::schemas::access_codec {
 

@@ -8,16 +8,9 @@
 #include "domain/customer.hpp"
 #include "domain/envelope.hpp"
 #include "domain/result.hpp"
+#include "schemas/encoded_event.hpp"
 
 namespace chronicle::schemas {
-
-struct encoded_event {
-  std::string type;
-  int schema_version = 1;
-  std::string data;     // JSON object
-  std::string pii;      // JSON object of personal fields, sealed before it is stored
-  std::string subject;  // whose personal data `pii` is (empty: no personal data)
-};
 
 namespace customer_codec {
 
