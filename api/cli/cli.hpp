@@ -28,6 +28,8 @@ struct arg_reader {
 };
 
 int usage_error(const std::string& command, const std::string& what);
+// A decimal integer in [0, max] with nothing else around it.
+bool parse_uint(const std::string& s, unsigned long long max, unsigned long long& out);
 int failure(const std::string& what);
 
 }  // namespace chronicle::cli

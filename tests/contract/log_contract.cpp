@@ -24,6 +24,7 @@
 #include "infra/log/embedded_log.hpp"
 #include "infra/log/kafka_log.hpp"
 #include "infra/memory/memory_log.hpp"
+#include "support/mock_cluster_knock.hpp"
 
 namespace chronicle::contract {
 namespace {
@@ -54,27 +55,7 @@ struct embedded_adapter {
   commands::event_log& log() { return *log_; }
 };
 
-// librdkafka 2.0.2's mock thread sometimes misses the wake-up for a control
-// call (topic create, broker down, destroy) and serves it only at its next
-// 1 s poll timeout. Any socket activity wakes it too, so while the call is
-// pending, knock on a broker's port.
-void knock(std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  ::close(fd);
-}
-
-template <class F>
-auto served_promptly(std::uint16_t port, F call) {
-  auto pending = std::async(std::launch::async, call);
-  while (pending.wait_for(5ms) != std::future_status::ready) knock(port);
-  return pending.get();
-}
+using chronicle::testing::served_promptly;
 
 // librdkafka's mock cluster in this process: real protocol, loopback ports.
 class mock_cluster {

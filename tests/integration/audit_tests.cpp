@@ -277,19 +277,12 @@ BOOST_AUTO_TEST_SUITE_END()
 
 namespace {
 
-struct audit_stack {
-  infra::memory_log log{4};
-  infra::memory_state_store state;
-  infra::memory_vault vault;
-  step_clock clock;
-  infra::system_entropy entropy;
-  commands::executor ex{log, state, vault, clock, entropy, {cc::kind(vault)}};
+struct audit_stack : memory_side {
   commands::audit_trail trail{log, clock, entropy};
   infra::memory_kv kv;
   std::unique_ptr<projections::runner> runner;
 
   audit_stack() {
-    BOOST_REQUIRE(ex.start().ok());
     std::vector<std::unique_ptr<projections::projection>> v;
     v.push_back(projections::make_audit_projection());
     runner = std::make_unique<projections::runner>(log, kv, vault, std::move(v));
@@ -300,10 +293,9 @@ struct audit_stack {
     trail.stop();
     ex.stop();
   }
+  // The new customer's id.
   std::string add(std::string name) {
-    auto r = run(ex, cc::register_customer(meta(), new_customer(ex, std::move(name))));
-    BOOST_REQUIRE(r.ok());
-    return r->stream.substr(std::string("customer-acme-").size());
+    return memory_side::add(std::move(name)).stream.substr(std::string("customer-acme-").size());
   }
   void caught_up() { BOOST_REQUIRE(runner->drain(no_hang)); }
 };

@@ -15,21 +15,6 @@ namespace cc = chronicle::commands::customer_commands;
 
 namespace {
 
-struct memory_side {
-  infra::memory_log log{4};
-  infra::memory_state_store state;
-  infra::memory_vault vault;
-  step_clock clock;
-  infra::system_entropy entropy;
-  std::unique_ptr<commands::executor> ex = make();
-  std::unique_ptr<commands::executor> make() {
-    auto e = std::make_unique<commands::executor>(log, state, vault, clock, entropy,
-                                                  std::vector<commands::aggregate_kind>{cc::kind(vault)});
-    BOOST_REQUIRE(e->start().ok());
-    return e;
-  }
-};
-
 std::vector<event_envelope> all_events(commands::event_log& log) {
   auto cursor = log.open_cursor({"customers"}, {});
   std::vector<event_envelope> out;
@@ -55,8 +40,8 @@ BOOST_AUTO_TEST_SUITE(command_side)
 
 BOOST_AUTO_TEST_CASE(registering_answers_version_1_with_a_position_token) {
   memory_side s;
-  auto c = new_customer(*s.ex, "Ada", "ada@farm.example");
-  auto r = run(*s.ex, cc::register_customer(meta(), c));
+  auto c = new_customer(s.ex, "Ada", "ada@farm.example");
+  auto r = run(s.ex, cc::register_customer(meta(), c));
   BOOST_REQUIRE(r.ok());
   BOOST_TEST(r->version == 1u);
   BOOST_TEST(r->created);
@@ -80,12 +65,12 @@ BOOST_AUTO_TEST_CASE(registering_answers_version_1_with_a_position_token) {
 
 BOOST_AUTO_TEST_CASE(a_stale_if_match_is_a_version_conflict_and_appends_nothing) {
   memory_side s;
-  auto c = new_customer(*s.ex, "Ada");
-  BOOST_REQUIRE(run(*s.ex, cc::register_customer(meta(), c)).ok());
-  auto ok = run(*s.ex, cc::update_customer(meta(), rename(c.id, "Ada B"), 1));
+  auto c = new_customer(s.ex, "Ada");
+  BOOST_REQUIRE(run(s.ex, cc::register_customer(meta(), c)).ok());
+  auto ok = run(s.ex, cc::update_customer(meta(), rename(c.id, "Ada B"), 1));
   BOOST_REQUIRE(ok.ok());
   BOOST_TEST(ok->version == 2u);
-  auto stale = run(*s.ex, cc::update_customer(meta(), rename(c.id, "Ada C"), 1));
+  auto stale = run(s.ex, cc::update_customer(meta(), rename(c.id, "Ada C"), 1));
   BOOST_REQUIRE(!stale.ok());
   BOOST_TEST(stale.err().kind == errc::version_conflict);
   BOOST_TEST(all_events(s.log).size() == 2u);
@@ -93,11 +78,11 @@ BOOST_AUTO_TEST_CASE(a_stale_if_match_is_a_version_conflict_and_appends_nothing)
 
 BOOST_AUTO_TEST_CASE(the_same_idempotency_key_and_body_replays_without_a_second_event) {
   memory_side s;
-  auto c = new_customer(*s.ex, "Ada");
-  auto first = run(*s.ex, cc::register_customer(meta("key-1", "hash-a"), c));
+  auto c = new_customer(s.ex, "Ada");
+  auto first = run(s.ex, cc::register_customer(meta("key-1", "hash-a"), c));
   BOOST_REQUIRE(first.ok());
-  auto again = new_customer(*s.ex, "Ada");  // a retry gets a new id from the API layer
-  auto second = run(*s.ex, cc::register_customer(meta("key-1", "hash-a"), again));
+  auto again = new_customer(s.ex, "Ada");  // a retry gets a new id from the API layer
+  auto second = run(s.ex, cc::register_customer(meta("key-1", "hash-a"), again));
   BOOST_REQUIRE(second.ok());
   BOOST_TEST(second->replayed);
   BOOST_TEST(second->stream == first->stream);
@@ -109,8 +94,8 @@ BOOST_AUTO_TEST_CASE(the_same_idempotency_key_and_body_replays_without_a_second_
 
 BOOST_AUTO_TEST_CASE(the_same_idempotency_key_with_another_body_is_rejected) {
   memory_side s;
-  BOOST_REQUIRE(run(*s.ex, cc::register_customer(meta("key-1", "hash-a"), new_customer(*s.ex, "Ada"))).ok());
-  auto r = run(*s.ex, cc::register_customer(meta("key-1", "hash-b"), new_customer(*s.ex, "Bob")));
+  BOOST_REQUIRE(run(s.ex, cc::register_customer(meta("key-1", "hash-a"), new_customer(s.ex, "Ada"))).ok());
+  auto r = run(s.ex, cc::register_customer(meta("key-1", "hash-b"), new_customer(s.ex, "Bob")));
   BOOST_REQUIRE(!r.ok());
   BOOST_TEST(r.err().kind == errc::idempotency_mismatch);
   BOOST_TEST(all_events(s.log).size() == 1u);
@@ -120,7 +105,7 @@ BOOST_AUTO_TEST_CASE(concurrent_retries_with_one_key_append_once) {
   memory_side s;
   std::vector<std::promise<result<commands::command_outcome>>> ps(16);
   for (auto& p : ps)
-    s.ex->submit(cc::register_customer(meta("same", "h"), new_customer(*s.ex, "Ada")),
+    s.ex.submit(cc::register_customer(meta("same", "h"), new_customer(s.ex, "Ada")),
                  [&p](result<commands::command_outcome> r) { p.set_value(std::move(r)); });
   std::set<std::string> streams;
   for (auto& p : ps) {
@@ -134,15 +119,15 @@ BOOST_AUTO_TEST_CASE(concurrent_retries_with_one_key_append_once) {
 
 BOOST_AUTO_TEST_CASE(concurrent_updates_of_one_stream_get_consecutive_versions) {
   memory_side s;
-  auto c = new_customer(*s.ex, "Ada");
-  BOOST_REQUIRE(run(*s.ex, cc::register_customer(meta(), c)).ok());
+  auto c = new_customer(s.ex, "Ada");
+  BOOST_REQUIRE(run(s.ex, cc::register_customer(meta(), c)).ok());
   constexpr int n = 200;
   std::vector<std::promise<result<commands::command_outcome>>> ps(n);
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&, t] {
       for (int i = t; i < n; i += 4)
-        s.ex->submit(cc::update_customer(meta(), rename(c.id, "name " + std::to_string(i)), std::nullopt),
+        s.ex.submit(cc::update_customer(meta(), rename(c.id, "name " + std::to_string(i)), std::nullopt),
                      [&ps, i](result<commands::command_outcome> r) { ps[i].set_value(std::move(r)); });
     });
   for (auto& t : threads) t.join();
@@ -162,15 +147,15 @@ BOOST_AUTO_TEST_CASE(concurrent_updates_of_one_stream_get_consecutive_versions) 
 
 BOOST_AUTO_TEST_CASE(a_failing_log_answers_unavailable_and_acknowledges_nothing) {
   memory_side s;
-  auto c = new_customer(*s.ex, "Ada");
-  BOOST_REQUIRE(run(*s.ex, cc::register_customer(meta(), c)).ok());
+  auto c = new_customer(s.ex, "Ada");
+  BOOST_REQUIRE(run(s.ex, cc::register_customer(meta(), c)).ok());
   s.log.fail_appends = true;
-  auto r = run(*s.ex, cc::update_customer(meta("k", "h"), rename(c.id, "B"), 1));
+  auto r = run(s.ex, cc::update_customer(meta("k", "h"), rename(c.id, "B"), 1));
   BOOST_REQUIRE(!r.ok());
   BOOST_TEST(r.err().kind == errc::unavailable);
   s.log.fail_appends = false;
   // The retry with the same key is decided afresh (nothing was stored) and succeeds at version 2.
-  auto again = run(*s.ex, cc::update_customer(meta("k", "h"), rename(c.id, "B"), 1));
+  auto again = run(s.ex, cc::update_customer(meta("k", "h"), rename(c.id, "B"), 1));
   BOOST_REQUIRE(again.ok());
   BOOST_TEST(again->version == 2u);
   BOOST_TEST(!again->replayed);
@@ -179,10 +164,10 @@ BOOST_AUTO_TEST_CASE(a_failing_log_answers_unavailable_and_acknowledges_nothing)
 
 BOOST_AUTO_TEST_CASE(a_new_writer_catches_up_versions_and_idempotency_from_the_log) {
   memory_side s;
-  auto c = new_customer(*s.ex, "Ada");
-  BOOST_REQUIRE(run(*s.ex, cc::register_customer(meta("reg", "h1"), c)).ok());
-  BOOST_REQUIRE(run(*s.ex, cc::update_customer(meta(), rename(c.id, "B"), 1)).ok());
-  s.ex->stop();
+  auto c = new_customer(s.ex, "Ada");
+  BOOST_REQUIRE(run(s.ex, cc::register_customer(meta("reg", "h1"), c)).ok());
+  BOOST_REQUIRE(run(s.ex, cc::update_customer(meta(), rename(c.id, "B"), 1)).ok());
+  s.ex.stop();
   // A writer with an empty state store (its cache was lost) on the same log.
   infra::memory_state_store fresh;
   commands::executor ex2(s.log, fresh, s.vault, s.clock, s.entropy, {cc::kind(s.vault)});

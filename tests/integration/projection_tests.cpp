@@ -46,20 +46,7 @@ struct counting_projection final : projections::projection {
   }
 };
 
-struct writer {
-  infra::memory_log log{4};
-  infra::memory_state_store state;
-  infra::memory_vault vault;
-  step_clock clock;
-  infra::system_entropy entropy;
-  commands::executor ex{log, state, vault, clock, entropy, {cc::kind(vault)}};
-  writer() { BOOST_REQUIRE(ex.start().ok()); }
-  commands::command_outcome add(std::string name) {
-    auto r = run(ex, cc::register_customer(meta(), new_customer(ex, std::move(name), std::nullopt)));
-    BOOST_REQUIRE(r.ok());
-    return *r;
-  }
-};
+using writer = memory_side;
 
 void wait_for(projections::runner& r, const std::string& token) {
   std::promise<void> p;

@@ -1,6 +1,8 @@
 #pragma once
 // A command side and projections wired to in-memory or RocksDB adapters, for
 // tests that drive commands and read the views without HTTP.
+#include <boost/test/unit_test.hpp>
+
 #include <filesystem>
 #include <future>
 #include <random>
@@ -59,5 +61,22 @@ inline customers::register_customer new_customer(commands::executor& ex, std::st
   c.email = std::move(email);
   return c;
 }
+
+// The command side on in-memory adapters, caught up and ready for commands.
+struct memory_side {
+  infra::memory_log log{4};
+  infra::memory_state_store state;
+  infra::memory_vault vault;
+  step_clock clock;
+  infra::system_entropy entropy;
+  commands::executor ex{log, state, vault, clock, entropy, {commands::customer_commands::kind(vault)}};
+  memory_side() { BOOST_REQUIRE(ex.start().ok()); }
+  // Registers a customer named `name` and returns the outcome.
+  commands::command_outcome add(std::string name) {
+    auto r = run(ex, commands::customer_commands::register_customer(meta(), new_customer(ex, std::move(name))));
+    BOOST_REQUIRE(r.ok());
+    return *r;
+  }
+};
 
 }  // namespace chronicle::testing

@@ -7,9 +7,6 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -24,6 +21,7 @@
 #include <thread>
 
 #include "domain/log.hpp"
+#include "support/mock_cluster_knock.hpp"
 
 namespace {
 
@@ -80,30 +78,7 @@ std::optional<std::string> parse(int argc, char** argv, flags& f) {
   return std::nullopt;
 }
 
-// librdkafka 2.0.2's mock thread sometimes misses the wake-up for a control
-// call (topic create, destroy) and serves it only at its next 1 s poll
-// timeout. Any socket activity wakes it too, so while the call is pending,
-// knock on a broker's port.
-template <class F>
-void served_promptly(std::uint16_t port, F call) {
-  std::atomic<bool> done{false};
-  std::thread knocker([&] {
-    while (!done.load()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-      if (fd < 0) continue;
-      sockaddr_in addr{};
-      addr.sin_family = AF_INET;
-      addr.sin_port = htons(port);
-      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-      ::close(fd);
-    }
-  });
-  call();
-  done = true;
-  knocker.join();
-}
+using chronicle::testing::served_promptly;
 
 std::uint16_t first_port(std::string_view bootstrap) {
   auto first = bootstrap.substr(0, bootstrap.find(','));
