@@ -54,7 +54,6 @@ struct call {
 
 struct queued {
   std::shared_ptr<call> owner;
-  std::uint32_t partition;
   std::string tenant;
   schemas::audit_codec::recorded entry;
   steady::time_point since;
@@ -98,6 +97,7 @@ struct audit_trail::impl {
   entropy& rnd;
   audit_options opts;
   std::uint32_t parts;
+  std::uint32_t next_partition = 0;  // guarded by st->m
   std::shared_ptr<state> st = std::make_shared<state>();
   std::mutex stop_m;
   std::thread worker;
@@ -120,8 +120,10 @@ struct audit_trail::impl {
             std::move(a.actor), std::move(a.role), std::move(a.action), std::move(a.route)};
   }
 
-  // One log record for all entries of a flush that share tenant and partition:
-  // the log, its readers and the projection pay per record, not per read.
+  // One log record for all entries of a flush that share a tenant: the log,
+  // its readers and the projection pay per record, not per read. Entries are
+  // ordered by their own time, not by log position, so any partition will
+  // do; successive flushes rotate over them to spread a busy tenant's load.
   log_append::record encode(const std::string& tenant, std::uint32_t partition,
                             const std::vector<schemas::audit_codec::recorded>& entries) {
     event_envelope env;
@@ -153,9 +155,8 @@ struct audit_trail::impl {
     items.reserve(entries.size());
     auto now = steady::now();
     for (auto& e : entries) {
-      auto partition = partition_of(e.tenant, e.subject, parts);
       auto tenant = e.tenant;
-      items.push_back({owner, partition, std::move(tenant), entry_of(std::move(e)), now});
+      items.push_back({owner, std::move(tenant), entry_of(std::move(e)), now});
     }
     bool refused = false, notify = false;
     {
@@ -219,17 +220,21 @@ struct audit_trail::impl {
       std::vector<schemas::audit_codec::recorded> entries;
       std::vector<owner_count> owners;
     };
-    std::map<std::pair<std::uint32_t, std::string>, group> groups;
+    std::map<std::string, group> groups;
     for (auto& q : batch) {
-      auto& g = groups[{q.partition, q.tenant}];
+      auto& g = groups[q.tenant];
       g.entries.push_back(std::move(q.entry));
       if (!g.owners.empty() && g.owners.back().owner == q.owner) ++g.owners.back().entries;
       else g.owners.push_back({std::move(q.owner), 1});
     }
     st->in_flight += groups.size();
+    auto first = next_partition;
+    next_partition = (next_partition + 1) % parts;
     lock.unlock();
-    for (auto& [where, g] : groups) {
-      log_append append{{std::string(audit_topic), where.first}, {encode(where.second, where.first, g.entries)}};
+    std::uint32_t i = 0;
+    for (auto& [tenant, g] : groups) {
+      auto partition = (first + i++) % parts;
+      log_append append{{std::string(audit_topic), partition}, {encode(tenant, partition, g.entries)}};
       std::size_t n = 1;
       log.append(std::move(append), [s = st, n, owners = std::move(g.owners)](auto offsets) {
         auto e = append_failure(offsets, n);

@@ -33,6 +33,9 @@ status bootstrap(stack& s) {
 }  // namespace
 
 int serve(const std::vector<std::string>& args) {
+#ifdef CHRONICLE_BENCH_UNAUDITED_READS
+  std::fprintf(stderr, "chronicle: WARNING: benchmark build, profile reads are NOT audited; never use it for real data\n");
+#endif
   stack_options so;
   std::string listen = "127.0.0.1:8080", value;
   unsigned long long threads = 2;

@@ -3,6 +3,7 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -20,6 +21,22 @@ error from_status(const rocksdb::Status& s, std::string_view what) {
   return error::make(kind, s.IsNoSpace() ? "storage_full" : "storage_error",
                      std::string(what) + ": " + s.ToString());
 }
+
+// The key up to its last '/': the "folder" a key lives in. Keys are written
+// folder by folder in increasing order (a subject's audit entries, a
+// tenant's customers), so the memtable starts each insert from where the
+// folder's previous one landed instead of from the top of its skiplist.
+class folder_transform final : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "chronicle.folder"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    auto k = std::string_view(key.data(), key.size());
+    return {key.data(), k.rfind('/') + 1};
+  }
+  bool InDomain(const rocksdb::Slice& key) const override {
+    return std::string_view(key.data(), key.size()).find('/') != std::string_view::npos;
+  }
+};
 
 rocksdb::WriteOptions unsynced() {
   rocksdb::WriteOptions wo;
@@ -70,6 +87,7 @@ result<std::shared_ptr<rocks_db>> rocks_db::open(const std::string& dir, std::si
   opts.create_if_missing = true;
   opts.max_background_jobs = 2;
   opts.write_buffer_size = 64 << 20;
+  opts.memtable_insert_with_hint_prefix_extractor = std::make_shared<folder_transform>();
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(cache_mb << 20);
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
