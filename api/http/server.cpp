@@ -66,7 +66,50 @@ http_request to_request(const http::request<http::string_body>& r, std::optional
   return out;
 }
 
+constexpr std::size_t header_limit = 16 * 1024;
+
+// The answer to a request that could not be read: a problem for malformed or
+// oversized input, nothing when the client closed, timed out or was cancelled.
+std::optional<http_response> read_failure(const beast::error_code& ec, std::size_t body_limit) {
+  if (ec == http::error::body_limit)
+    return problem(413, "body_too_large", "the body exceeds " + std::to_string(body_limit) + " bytes");
+  if (ec == http::error::header_limit) return problem(431, "headers_too_large", "the request headers exceed 16 KiB");
+  if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
+      ec != http::error::end_of_stream && ec != http::error::partial_message && ec != http::error::need_more)
+    return problem(400, "malformed_request", "the request is not valid HTTP/1.1: " + ec.message());
+  return std::nullopt;
+}
+
 }  // namespace
+
+parsed_request parse_request_bytes(std::string_view bytes, std::size_t body_limit) {
+  parsed_request out;
+  http::request_parser<http::string_body> parser;
+  parser.body_limit(body_limit);
+  parser.header_limit(header_limit);
+  parser.eager(true);
+  beast::error_code ec;
+  while (!bytes.empty() && !parser.is_done()) {
+    auto n = parser.put(asio::buffer(bytes.data(), bytes.size()), ec);
+    if (ec == http::error::need_more) {
+      ec = {};
+      if (n == 0) break;  // the rest is not a whole element yet
+    } else if (ec) {
+      break;
+    }
+    bytes.remove_prefix(n);
+  }
+  if (ec) {
+    out.rejection = read_failure(ec, body_limit);
+    return out;
+  }
+  if (!parser.is_done()) return out;
+  std::optional<http_response> bad;
+  auto req = to_request(parser.get(), bad);
+  if (bad) out.rejection = std::move(bad);
+  else out.request = std::move(req);
+  return out;
+}
 
 struct server::impl {
   app& a;
@@ -129,7 +172,7 @@ struct server::impl {
       if (stopping.load()) break;
       http::request_parser<http::string_body> parser;
       parser.body_limit(opts.body_limit);
-      parser.header_limit(16 * 1024);
+      parser.header_limit(header_limit);
       stream.expires_after(opts.header_timeout);
       auto [e1, n1] = co_await http::async_read_header(stream, buffer, parser, use_nothrow);
       ec = e1;
@@ -141,14 +184,7 @@ struct server::impl {
       if (ec) {
         // A client that closed, timed out or was cancelled gets no answer;
         // a malformed or oversized request gets a problem and a close.
-        std::optional<http_response> reply;
-        if (ec == http::error::body_limit)
-          reply = problem(413, "body_too_large", "the body exceeds " + std::to_string(opts.body_limit) + " bytes");
-        else if (ec == http::error::header_limit)
-          reply = problem(431, "headers_too_large", "the request headers exceed 16 KiB");
-        else if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
-                 ec != http::error::end_of_stream && ec != http::error::partial_message)
-          reply = problem(400, "malformed_request", "the request is not valid HTTP/1.1: " + ec.message());
+        auto reply = read_failure(ec, opts.body_limit);
         if (reply) {
           auto res = make_response(std::move(*reply), 11, false);
           stream.expires_after(opts.write_timeout);

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <string>
 
 #include "api/http/app.hpp"
@@ -23,6 +25,18 @@ struct server_options {
   std::chrono::seconds shutdown_grace{10};
   std::size_t max_connections = 10000;
 };
+
+// One request read from `bytes` exactly as a session reads it from a socket
+// (same parser, limits and translation), for tests and fuzzing of the request
+// path without a network. `request` is set for a complete request; `rejection`
+// for one the server would answer with a problem without running the app
+// (malformed: 400, too large: 413/431, bad target or query: 400); neither when
+// the bytes end before the request does.
+struct parsed_request {
+  std::optional<http_request> request;
+  std::optional<http_response> rejection;
+};
+parsed_request parse_request_bytes(std::string_view bytes, std::size_t body_limit = 1 << 20);
 
 class server {
  public:
