@@ -38,12 +38,15 @@ int serve(const std::vector<std::string>& args) {
 #endif
   stack_options so;
   std::string listen = "127.0.0.1:8080", value;
-  unsigned long long threads = 2;
+  unsigned long long threads = 2, request_timeout = 30;
   arg_reader r{args, 0, {}};
   while (!r.done()) {
     if (r.take_stack_flag(so) || r.take("--listen", listen)) {
     } else if (r.take("--threads", value)) {
       if (!parse_uint(value, 64, threads) || threads == 0) return usage_error("serve", "--threads takes 1 to 64");
+    } else if (r.take("--request-timeout", value)) {
+      if (!parse_uint(value, 3600, request_timeout) || request_timeout == 0)
+        return usage_error("serve", "--request-timeout takes 1 to 3600 (seconds)");
     } else {
       return usage_error("serve", "unknown option '" + args[r.i] + "'");
     }
@@ -68,6 +71,10 @@ int serve(const std::vector<std::string>& args) {
   o.host = host;
   o.port = static_cast<std::uint16_t>(port);
   o.threads = threads;
+  // A connection gets this long to send a request's headers (or to stay idle
+  // between requests) and again for its body; slow or stuck clients are
+  // dropped after it and never hold up others.
+  o.header_timeout = o.body_timeout = std::chrono::seconds(request_timeout);
   api::server srv(application, o);
   auto bound = srv.listen();
   if (!bound) return failure(bound.err().message);
