@@ -184,9 +184,25 @@ struct runner::impl {
           batch.put(runner::checkpoint_key(projections[i]->name(), tp), std::to_string(off));
         }
       }
-      if (auto s = kv.write(batch.take()); !s) {
-        // Nothing of the batch was written; stop rather than fold out of order.
-        return fail("read-model write failed: " + s.err().message);
+      // Nothing of a failed batch was written. A store that is unavailable
+      // (a full disk) is retried with the same batch until it takes it, so
+      // the views catch up by themselves once space is back; anything else
+      // stops the projections rather than fold out of order.
+      auto writes = batch.take();
+      for (auto backoff = std::chrono::milliseconds(50);;) {
+        auto s = kv.write(writes);
+        if (s) break;
+        if (s.err().kind != errc::unavailable) return fail("read-model write failed: " + s.err().message);
+        std::fprintf(stderr, "projections: read-model write failed: %s (retrying)\n", s.err().message.c_str());
+        {
+          std::lock_guard lock(m);
+          st.write_failures++;
+        }
+        for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stopping.load();
+             waited += std::chrono::milliseconds(50))
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (stopping.load()) return;
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
       }
       {
         std::lock_guard lock(m);

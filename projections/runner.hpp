@@ -20,6 +20,7 @@ struct runner_status {
   std::uint64_t lag_events = 0;
   double lag_seconds = 0;   // age of the oldest unapplied event (0 when caught up)
   std::uint64_t applied_events = 0;
+  std::uint64_t write_failures = 0;  // read-model writes refused and retried (a full disk)
   bool caught_up = false;   // reached the end of the log as it was at start
   std::string failure;      // non-empty: the runner stopped on this error
 };

@@ -42,6 +42,12 @@ bool arg_reader::take_stack_flag(stack_options& o) {
     else o.kafka_config[v.substr(0, eq)] = v.substr(eq + 1);
     return true;
   }
+  if (take("--min-free-mb", v)) {
+    unsigned long long n = 0;
+    if (!parse_uint(v, 1ull << 30, n)) error = "--min-free-mb takes a number of MiB (0 turns the check off)";
+    o.min_free_mb = n;
+    return true;
+  }
   if (take("--partitions", v)) {
     unsigned long long n = 0;
     if (!parse_uint(v, 1024, n) || n == 0) error = "--partitions takes 1 to 1024";

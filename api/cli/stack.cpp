@@ -40,6 +40,7 @@ result<std::unique_ptr<stack>> stack::open(const stack_options& o) {
   std::filesystem::create_directories(o.data_dir, ec);
   if (ec) return error::make(errc::unavailable, "data_dir", "cannot create the data directory " + o.data_dir + ": " + ec.message());
   auto p = std::make_unique<parts>();
+  auto guard = std::make_shared<infra::disk_guard>(o.data_dir, o.min_free_mb << 20);
 
   auto master = infra::load_master_key(o.data_dir, o.master_key_file);
   if (!master) return std::move(master).err();
@@ -47,9 +48,12 @@ result<std::unique_ptr<stack>> stack::open(const stack_options& o) {
   sodium_memzero(master->data(), master->size());
   if (!vault) return std::move(vault).err();
   p->vault = std::move(*vault);
+  p->vault->set_guard(guard);
 
   if (o.kafka.empty()) {
-    auto l = infra::embedded_log::open({o.data_dir + "/log", o.partitions, true});
+    // Audit records may use the disk reserve: reads of personal data need
+    // theirs, and go on while commands are refused for lack of space.
+    auto l = infra::embedded_log::open({o.data_dir + "/log", o.partitions, true, guard, {"compliance"}});
     if (!l) return std::move(l).err();
     p->log = std::move(*l);
   } else {
@@ -68,6 +72,8 @@ result<std::unique_ptr<stack>> stack::open(const stack_options& o) {
   if (!views_db) return std::move(views_db).err();
   p->state_db = *state_db;
   p->views_db = *views_db;
+  p->state_db->set_guard(guard);
+  p->views_db->set_guard(guard);
   p->state = std::make_unique<infra::rocks_state_store>(p->state_db);
   p->views = std::make_unique<infra::rocks_kv>(p->views_db);
 

@@ -22,6 +22,9 @@ struct stack_options {
   std::map<std::string, std::string> kafka_config;
   std::uint32_t partitions = 8;
   std::string master_key_file;  // empty: CHRONICLE_MASTER_KEY or DATA_DIR/master.key
+  // Writes are refused (503 storage_full) while the data directory's file
+  // system has less free space than this; 0 turns the check off.
+  std::uint64_t min_free_mb = 256;
 };
 
 class stack {

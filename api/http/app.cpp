@@ -208,6 +208,9 @@ http_response app::metrics_text() {
   prom_sample(out, "chronicle_projection_lag_seconds", "", prom_number(st.lag_seconds));
   prom_help(out, "chronicle_projection_applied_events_total", "counter", "Events folded by the projections since start.");
   prom_sample(out, "chronicle_projection_applied_events_total", "", std::to_string(st.applied_events));
+  prom_help(out, "chronicle_projection_write_failures_total", "counter",
+            "Read-model writes the store refused (e.g. a full disk); each is retried until it succeeds.");
+  prom_sample(out, "chronicle_projection_write_failures_total", "", std::to_string(st.write_failures));
   r.body = std::move(out);
   return r;
 }

@@ -422,10 +422,12 @@ result<sodium_vault::key_bytes> sodium_vault::key_for_seal(const std::string& wh
     return error::make(errc::failed_precondition, "subject_erased",
                        "the data subject was erased; no personal data can be sealed for it again");
   if (*found == lookup::absent) {
+    if (guard_)
+      if (auto room = guard_->check(); !room) return std::move(room).err();
     crypto_aead_xchacha20poly1305_ietf_keygen(key.k.data());
     // Not synced here: sync() runs once per batch, before its events are
     // appended, and makes every key created so far durable.
-    auto s = db_->Put(rocksdb::WriteOptions{}, record_key(who), wrap(wrap_key_.k, who, key.k));
+    auto s = resume_after_failure(*db_, db_->Put(rocksdb::WriteOptions{}, record_key(who), wrap(wrap_key_.k, who, key.k)));
     if (!s.ok()) return from_status(s, "storing a subject key");
     created_.fetch_add(1, std::memory_order_release);
   }
@@ -521,7 +523,7 @@ status sodium_vault::sync() try {
   // A sync that ran while this one waited may already cover `target`.
   if (synced_.load(std::memory_order_acquire) >= target) return {};
   auto upto = created_.load(std::memory_order_acquire);
-  auto s = db_->FlushWAL(true);
+  auto s = resume_after_failure(*db_, db_->FlushWAL(true));
   if (!s.ok()) return from_status(s, "syncing subject keys");
   synced_.store(upto, std::memory_order_release);
   return {};
@@ -533,10 +535,12 @@ status sodium_vault::destroy(std::string_view tenant, std::string_view subject) 
   if (auto ok = check_names(tenant, subject); !ok) return std::move(ok).err();
   auto who = who_of(tenant, subject);
   std::lock_guard lock(create_m_);
+  if (guard_)
+    if (auto room = guard_->check(); !room) return room;
   // The tombstone overwrites the key record, so the next compaction drops it.
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  auto s = db_->Put(wo, record_key(who), slice(tombstone));
+  auto s = resume_after_failure(*db_, db_->Put(wo, record_key(who), slice(tombstone)));
   if (!s.ok()) return from_status(s, "destroying a subject key");
   std::unique_lock cache_lock(cache_m_);
   cache_.erase(who);

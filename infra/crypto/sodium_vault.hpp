@@ -29,6 +29,7 @@
 #include <unordered_map>
 
 #include "commands/ports/pii_vault.hpp"
+#include "infra/store/disk_guard.hpp"
 
 namespace rocksdb { class DB; }
 
@@ -62,6 +63,9 @@ class sodium_vault final : public commands::pii_vault {
   status sync() override;
   status destroy(std::string_view tenant, std::string_view subject) override;
   status compact() override;
+  // New subject keys and erasures are refused (503 storage_full) while
+  // `guard` says the disk is nearly full; none by default.
+  void set_guard(std::shared_ptr<disk_guard> guard) { guard_ = std::move(guard); }
 
   // The subject's key record exactly as stored (wrapped, or the tombstone);
   // nullopt when absent. For tests that check a destroyed key is off disk.
@@ -107,6 +111,7 @@ class sodium_vault final : public commands::pii_vault {
   // Serialises key creation with itself and with destroy(): two first seals
   // of a subject must not create two keys, nor a seal revive an erased one.
   std::mutex create_m_;
+  std::shared_ptr<disk_guard> guard_;
 
   // Keys written since open, and how many of them a sync made durable.
   std::atomic<std::uint64_t> created_{0};

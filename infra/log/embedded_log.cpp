@@ -59,6 +59,8 @@ struct embedded_log::impl {
   std::unique_ptr<rocksdb::DB> db;
   std::uint32_t parts = 0;
   bool sync = true;
+  std::shared_ptr<disk_guard> guard;
+  std::vector<std::string> guard_exempt;
 
   std::mutex m;                      // guards everything below
   std::condition_variable work_cv;   // committer waits for appends
@@ -81,6 +83,25 @@ struct embedded_log::impl {
       queue.clear();
       auto next = end;  // offsets are assigned here, on the only writing thread
       lock.unlock();
+
+      // Below the disk reserve, only exempt topics are written.
+      if (guard) {
+        if (auto room = guard->check(); !room) {
+          decltype(work) kept;
+          for (auto& item : work) {
+            auto& topic = item.first.tp.topic;
+            if (std::find(guard_exempt.begin(), guard_exempt.end(), topic) != guard_exempt.end())
+              kept.push_back(std::move(item));
+            else
+              item.second(room.err());
+          }
+          work = std::move(kept);
+          if (work.empty()) {
+            lock.lock();
+            continue;
+          }
+        }
+      }
 
       rocksdb::WriteBatch wb;
       std::vector<result<std::vector<std::uint64_t>>> results;
@@ -220,6 +241,8 @@ result<std::unique_ptr<embedded_log>> embedded_log::open(const embedded_log_opti
   auto d = std::make_unique<impl>();
   d->db.reset(raw);
   d->sync = o.sync;
+  d->guard = o.guard;
+  d->guard_exempt = o.guard_exempt_topics;
 
   std::string stored;
   s = d->db->Get(rocksdb::ReadOptions{}, meta_partitions_key, &stored);

@@ -9,8 +9,10 @@
 // the log: close them before destroying it.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "commands/ports/event_log.hpp"
+#include "infra/store/disk_guard.hpp"
 
 namespace chronicle::infra {
 
@@ -18,6 +20,12 @@ struct embedded_log_options {
   std::string dir;
   std::uint32_t partitions = 8;  // fixed when the log is created
   bool sync = true;              // false only for tests that measure nothing durable
+  // Appends are refused (503 storage_full) while the guard says the disk is
+  // nearly full, before anything is written; none by default.
+  std::shared_ptr<disk_guard> guard;
+  // Topics whose (small) records may still use the reserve: the audit trail,
+  // so reads of personal data stay possible while commands are refused.
+  std::vector<std::string> guard_exempt_topics;
 };
 
 class embedded_log final : public commands::event_log {

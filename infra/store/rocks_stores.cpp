@@ -119,12 +119,13 @@ result<std::optional<std::string>> rocks_kv::get(std::string_view key) {
 }
 
 status rocks_kv::write(const std::vector<projections::kv_write>& batch) {
+  if (auto room = db_->check_space(); !room) return room;
   rocksdb::WriteBatch wb;
   for (auto& w : batch) {
     if (w.value) wb.Put(w.key, *w.value);
     else wb.Delete(w.key);
   }
-  auto s = db_->db().Write(unsynced(), &wb);
+  auto s = resume_after_failure(db_->db(), db_->db().Write(unsynced(), &wb));
   if (!s.ok()) return from_status(s, "writing read models");
   return {};
 }
@@ -188,6 +189,7 @@ result<std::optional<commands::idempotency_record>> rocks_state_store::find_idem
 }
 
 status rocks_state_store::commit(const commands::state_batch& b) {
+  if (auto room = db_->check_space(); !room) return room;
   rocksdb::WriteBatch wb;
   for (auto& [stream, snap] : b.snapshots) {
     std::string v(8, '\0');
@@ -219,7 +221,7 @@ status rocks_state_store::commit(const commands::state_batch& b) {
     }
   }
   for (auto& [tp, off] : b.checkpoint) wb.Put(ckpt_key(tp), std::to_string(off));
-  auto s = db_->db().Write(unsynced(), &wb);
+  auto s = resume_after_failure(db_->db(), db_->db().Write(unsynced(), &wb));
   if (!s.ok()) return from_status(s, "committing command state");
   return {};
 }

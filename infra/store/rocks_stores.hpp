@@ -9,6 +9,7 @@
 #include <string>
 
 #include "commands/ports/state_store.hpp"
+#include "infra/store/disk_guard.hpp"
 #include "projections/ports/kv_store.hpp"
 
 namespace rocksdb { class DB; }
@@ -21,12 +22,17 @@ class rocks_db {
   static result<std::shared_ptr<rocks_db>> open(const std::string& dir, std::size_t block_cache_mb = 256);
   ~rocks_db();
   rocksdb::DB& db() { return *db_; }
+  // Writes are refused (503 storage_full) while `guard` says the disk is
+  // nearly full; none by default.
+  void set_guard(std::shared_ptr<disk_guard> guard) { guard_ = std::move(guard); }
+  status check_space() { return guard_ ? guard_->check() : status{}; }
   // Flushes memtables, rewrites every file (dropping overwritten and deleted
   // values) and lets obsolete WAL files go: after it, old values are off disk.
   status compact();
 
  private:
   std::unique_ptr<rocksdb::DB> db_;
+  std::shared_ptr<disk_guard> guard_;
 };
 
 class rocks_kv final : public projections::kv_store {

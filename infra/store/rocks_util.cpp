@@ -1,5 +1,7 @@
 #include "infra/store/rocks_util.hpp"
 
+#include <cstdio>
+
 namespace chronicle::infra {
 
 rocksdb::Status compact_all(rocksdb::DB& db) {
@@ -12,6 +14,13 @@ rocksdb::Status compact_all(rocksdb::DB& db) {
     s = db.CompactRange(co, nullptr, nullptr);
   }
   if (s.ok()) s = db.FlushWAL(true);
+  return s;
+}
+
+rocksdb::Status resume_after_failure(rocksdb::DB& db, rocksdb::Status s) {
+  if (s.ok() || s.IsNotFound() || s.IsInvalidArgument() || s.IsCorruption()) return s;
+  auto r = db.Resume();
+  if (!r.ok()) std::fprintf(stderr, "storage: write failed (%s); resume: %s\n", s.ToString().c_str(), r.ToString().c_str());
   return s;
 }
 

@@ -12,4 +12,10 @@ namespace chronicle::infra {
 // values) and syncs the WAL, so obsolete WAL files go: old values leave the disk.
 rocksdb::Status compact_all(rocksdb::DB& db);
 
+// Returns `s` unchanged. A failed write (a full disk, an I/O error) leaves
+// RocksDB refusing every later write until it is resumed; this tries that at
+// once, so the next write succeeds as soon as the cause is gone (space freed)
+// instead of the store staying read-only until a restart.
+rocksdb::Status resume_after_failure(rocksdb::DB& db, rocksdb::Status s);
+
 }  // namespace chronicle::infra
