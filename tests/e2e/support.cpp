@@ -245,6 +245,10 @@ helper_process::helper_process(std::vector<std::string> argv) {
   if (line_.empty()) throw std::runtime_error("helper " + argv[0] + " printed nothing");
 }
 
+void helper_process::signal(int sig) {
+  if (pid_ > 0) ::kill(pid_, sig);
+}
+
 helper_process::~helper_process() {
   if (pid_ > 0) {
     ::kill(pid_, SIGTERM);

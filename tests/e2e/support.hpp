@@ -86,6 +86,7 @@ class helper_process {
   explicit helper_process(std::vector<std::string> argv);
   ~helper_process();
   const std::string& first_line() const { return line_; }
+  void signal(int sig);
 
  private:
   int pid_ = -1;

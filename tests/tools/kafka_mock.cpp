@@ -1,7 +1,9 @@
 // chronicle-kafka-mock: runs librdkafka's mock Kafka cluster with every
 // Chronicle topic created, for tests that start `chronicle serve --kafka`.
 // Prints the bootstrap string as its first line of output and runs until
-// SIGTERM or SIGINT, which only the main thread receives (sigwait).
+// SIGTERM or SIGINT, which only the main thread receives (sigwait). SIGUSR1
+// takes every broker down (connections refused, as when the cluster is
+// unreachable) and SIGUSR2 brings them back, with their data.
 //
 //   chronicle-kafka-mock [--brokers N] [--partitions N] [--prefix P]
 #include <librdkafka/rdkafka.h>
@@ -97,6 +99,8 @@ int main(int argc, char** argv) {
   sigemptyset(&stop);
   sigaddset(&stop, SIGTERM);
   sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGUSR1);
+  sigaddset(&stop, SIGUSR2);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 
   char errstr[512];
@@ -136,7 +140,15 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   int sig = 0;
-  while (sigwait(&stop, &sig) != 0) {
+  for (;;) {
+    if (sigwait(&stop, &sig) != 0) continue;
+    if (sig != SIGUSR1 && sig != SIGUSR2) break;
+    bool up = sig == SIGUSR2;
+    for (int b = 1; b <= f.brokers; ++b)
+      served_promptly(port, [&] {
+        return up ? rd_kafka_mock_broker_set_up(mc, b) : rd_kafka_mock_broker_set_down(mc, b);
+      });
+    std::fprintf(stderr, "chronicle-kafka-mock: brokers %s\n", up ? "up" : "down");
   }
   std::fprintf(stderr, "chronicle-kafka-mock: %s, stopping\n", strsignal(sig));
   served_promptly(port, [&] { rd_kafka_mock_cluster_destroy(mc); });
