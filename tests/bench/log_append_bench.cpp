@@ -35,7 +35,7 @@ namespace {
 namespace fs = std::filesystem;
 using bench_clock = std::chrono::steady_clock;
 
-constexpr int concurrencies[] = {1, 16, 64};
+constexpr int default_concurrencies[] = {1, 16, 64};
 constexpr std::uint32_t log_partitions = 8;
 
 struct bench_options {
@@ -43,6 +43,7 @@ struct bench_options {
   int runs = 3;
   std::size_t payload_bytes = 400;
   fs::path base = "/tmp";
+  std::vector<int> concurrencies{std::begin(default_concurrencies), std::end(default_concurrencies)};
 };
 
 struct sample {
@@ -260,7 +261,8 @@ void print_sample(int run, int runs, const char* what, int concurrency, const sa
                "  --seconds S      duration of each measurement (default 5)\n"
                "  --runs R         repetitions; figures are medians over runs (default 3)\n"
                "  --dir DIR        where the temporary databases go (default /tmp)\n"
-               "  --payload BYTES  record size (default 400)\n",
+               "  --payload BYTES  record size (default 400)\n"
+               "  --concurrency L  comma-separated appender counts (default 1,16,64)\n",
                argv0);
   std::exit(code);
 }
@@ -277,6 +279,20 @@ bench_options parse(int argc, char** argv) {
       else if (a == "--runs") o.runs = std::stoi(v);
       else if (a == "--dir") o.base = v;
       else if (a == "--payload") o.payload_bytes = std::stoul(v);
+      else if (a == "--concurrency") {
+        o.concurrencies.clear();
+        std::size_t pos = 0;
+        while (pos <= v.size()) {
+          auto comma = v.find(',', pos);
+          auto part = v.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+          std::size_t used = 0;
+          auto c = std::stoi(part, &used);
+          if (used != part.size() || c < 1 || c > 1024) usage(argv[0], 2);
+          o.concurrencies.push_back(c);
+          if (comma == std::string::npos) break;
+          pos = comma + 1;
+        }
+      }
       else usage(argv[0], 2);
     } catch (const std::logic_error&) {
       usage(argv[0], 2);
@@ -302,7 +318,8 @@ int main(int argc, char** argv) {
                 fs_type.c_str());
   std::printf("\n");
 
-  constexpr std::size_t n_conc = std::size(concurrencies);
+  const auto& concurrencies = o.concurrencies;
+  const std::size_t n_conc = concurrencies.size();
   std::vector<sample> raw(static_cast<std::size_t>(o.runs));
   std::vector<std::vector<sample>> emb(n_conc, std::vector<sample>(static_cast<std::size_t>(o.runs)));
   try {
@@ -335,8 +352,9 @@ int main(int argc, char** argv) {
   };
 
   std::printf("\nmedians over %d run(s); ratios are per run, then the median\n", o.runs);
+  auto vs_first = "vs C=" + std::to_string(concurrencies[0]);
   std::printf("%-28s %5s %12s %11s %11s %8s %11s\n", "writer", "C", "appends/s", "p50 µs",
-              "p99 µs", "vs C=1", "vs raw put");
+              "p99 µs", vs_first.c_str(), "vs raw put");
   auto row = [&](const char* what, int c, const std::vector<sample>& v) {
     std::printf("%-28s %5d %12.0f %10.0f %10.0f %7.2fx %10.2fx\n", what, c,
                 column(v, &sample::per_second), column(v, &sample::p50_us),
