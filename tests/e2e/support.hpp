@@ -60,6 +60,7 @@ class server_process {
                  std::vector<std::string> env = {});
   ~server_process();
   std::uint16_t port() const { return port_; }
+  int pid() const { return pid_; }
   // The admin key printed on the first start of an empty data directory.
   const std::string& admin_key() const { return admin_key_; }
   // SIGTERM and wait; returns the exit status (or -signal).
