@@ -13,7 +13,7 @@ namespace chronicle::projections {
 namespace {
 
 constexpr std::string_view cursor_tag = "l1.";
-constexpr std::size_t suffix_size = 16 + 36;
+constexpr std::size_t suffix_size = 16 + 8 + 36;
 // The categories whose streams belong to a customer (stream id = customer id).
 constexpr std::string_view customer_categories[] = {"customer", "activity", "order"};
 
@@ -66,8 +66,10 @@ class timeline_projection final : public projection {
     if (e.stream_version == 0) return {};
     auto customer = customer_of(e);
     if (customer.empty()) return {};
-    char at[17];
-    std::snprintf(at, sizeof at, "%016llx", static_cast<unsigned long long>(e.occurred_at));
+    // Events of one command share their time: the stream version orders them.
+    char at[25];
+    std::snprintf(at, sizeof at, "%016llx%08llx", static_cast<unsigned long long>(e.occurred_at),
+                  static_cast<unsigned long long>(e.stream_version & 0xffffffffu));
     auto k = prefix(e.tenant, customer) + at + e.id;
     auto marker = batch.get(marker_key(e.tenant, customer));
     if (!marker) return std::move(marker).err();
@@ -123,7 +125,7 @@ result<timeline_page> list(kv_store& kv, std::string_view tenant, std::string_vi
   if (!cursor.empty()) {
     auto rest = cursor.substr(std::min(cursor.size(), cursor_tag.size()));
     bool ok = cursor.substr(0, cursor_tag.size()) == cursor_tag && rest.size() == suffix_size;
-    for (std::size_t i = 0; ok && i < 16; ++i) ok = lower_hex(rest[i]);
+    for (std::size_t i = 0; ok && i < 24; ++i) ok = lower_hex(rest[i]);
     if (ok) ok = rest.find('/') == std::string_view::npos;
     if (!ok)
       return error::invalid("invalid_cursor", "the cursor is not one this server issued",

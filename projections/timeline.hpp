@@ -4,7 +4,7 @@
 // first. Built only from the envelopes, so nothing is ever missing and a
 // replay gives the same bytes; unknown types are rendered generically.
 //
-//   timeline/e/<tenant>/<customer>/<occurred_at hex16><event id> → "<n>|<TimelineEntry>"
+//   timeline/e/<tenant>/<customer>/<occurred_at hex16><stream_version hex8><event id> → "<n>|<TimelineEntry>"
 //   timeline/x/<tenant>/<customer>                               → erased marker
 //
 // `n` is where the entry's `details.personal` object starts, so erasure can
