@@ -22,12 +22,6 @@ namespace {
 constexpr unsigned bit(role r) { return 1u << static_cast<unsigned>(r); }
 constexpr unsigned anyone = bit(role::admin) | bit(role::staff) | bit(role::analyst) | bit(role::auditor) | bit(role::portal);
 constexpr unsigned public_route = 0;  // no key needed
-// Tags are tenant configuration without personal data.
-constexpr unsigned tag_readers = bit(role::admin) | bit(role::staff) | bit(role::analyst);
-constexpr unsigned tag_writers = bit(role::admin) | bit(role::staff);
-// Notes, interactions, tasks and the timeline are free text about a person:
-// staff work with them; analysts, auditors and portal keys do not see them.
-constexpr unsigned crm_staff = bit(role::admin) | bit(role::staff);
 
 enum class handler_kind { customers_register, customers_list, customers_get, customers_update, customers_erase,
                           api_keys_create, api_keys_list, api_keys_revoke, audit_list, openapi, health, ready, metrics,
@@ -43,7 +37,10 @@ struct route_entry {
 
 // Who may do what (DESIGN.md §5): staff run the CRM; analysts read
 // pseudonymised customers; auditors read the trail, not the profiles; portal
-// keys reach only their own customer (checked in the handlers).
+// keys reach only their own customer (checked in the handlers). Tags hold no
+// personal data: analysts may read them. Notes, interactions, tasks and the
+// timeline are free text about a person with no useful pseudonym: only admin
+// and staff keys reach them.
 const std::vector<route_entry>& routes() {
   static const std::vector<route_entry> r = {
       {{"POST", "/v1/customers", "customers.register"}, bit(role::admin) | bit(role::staff), handler_kind::customers_register},
@@ -55,24 +52,24 @@ const std::vector<route_entry>& routes() {
       {{"GET", "/v1/api-keys", "api_keys.list"}, bit(role::admin), handler_kind::api_keys_list},
       {{"DELETE", "/v1/api-keys/{id}", "api_keys.revoke"}, bit(role::admin), handler_kind::api_keys_revoke},
       {{"GET", "/v1/audit", "audit.list"}, bit(role::admin) | bit(role::auditor), handler_kind::audit_list},
-      {{"GET", "/v1/tags", "tags.list"}, tag_readers, handler_kind::tags_list},
-      {{"POST", "/v1/tags", "tags.create"}, tag_writers, handler_kind::tags_create},
-      {{"GET", "/v1/tags/{id}", "tags.get"}, tag_readers, handler_kind::tags_get},
-      {{"PATCH", "/v1/tags/{id}", "tags.update"}, tag_writers, handler_kind::tags_update},
-      {{"DELETE", "/v1/tags/{id}", "tags.delete"}, tag_writers, handler_kind::tags_delete},
-      {{"GET", "/v1/customers/{id}/notes", "notes.list"}, crm_staff, handler_kind::notes_list},
-      {{"POST", "/v1/customers/{id}/notes", "notes.add"}, crm_staff, handler_kind::notes_add},
-      {{"GET", "/v1/customers/{id}/notes/{note_id}", "notes.get"}, crm_staff, handler_kind::notes_get},
-      {{"PATCH", "/v1/customers/{id}/notes/{note_id}", "notes.edit"}, crm_staff, handler_kind::notes_edit},
-      {{"DELETE", "/v1/customers/{id}/notes/{note_id}", "notes.delete"}, crm_staff, handler_kind::notes_delete},
-      {{"GET", "/v1/customers/{id}/interactions", "interactions.list"}, crm_staff, handler_kind::interactions_list},
-      {{"POST", "/v1/customers/{id}/interactions", "interactions.log"}, crm_staff, handler_kind::interactions_log},
-      {{"GET", "/v1/customers/{id}/interactions/{interaction_id}", "interactions.get"}, crm_staff, handler_kind::interactions_get},
-      {{"GET", "/v1/customers/{id}/tasks", "tasks.list_for_customer"}, crm_staff, handler_kind::customer_tasks_list},
-      {{"POST", "/v1/customers/{id}/tasks", "tasks.create"}, crm_staff, handler_kind::tasks_create},
-      {{"PATCH", "/v1/customers/{id}/tasks/{task_id}", "tasks.update"}, crm_staff, handler_kind::tasks_update},
-      {{"GET", "/v1/tasks", "tasks.list"}, crm_staff, handler_kind::tasks_list},
-      {{"GET", "/v1/customers/{id}/timeline", "timeline.list"}, crm_staff, handler_kind::timeline},
+      {{"GET", "/v1/tags", "tags.list"}, bit(role::admin) | bit(role::staff) | bit(role::analyst), handler_kind::tags_list},
+      {{"POST", "/v1/tags", "tags.create"}, bit(role::admin) | bit(role::staff), handler_kind::tags_create},
+      {{"GET", "/v1/tags/{id}", "tags.get"}, bit(role::admin) | bit(role::staff) | bit(role::analyst), handler_kind::tags_get},
+      {{"PATCH", "/v1/tags/{id}", "tags.update"}, bit(role::admin) | bit(role::staff), handler_kind::tags_update},
+      {{"DELETE", "/v1/tags/{id}", "tags.delete"}, bit(role::admin) | bit(role::staff), handler_kind::tags_delete},
+      {{"GET", "/v1/customers/{id}/notes", "notes.list"}, bit(role::admin) | bit(role::staff), handler_kind::notes_list},
+      {{"POST", "/v1/customers/{id}/notes", "notes.add"}, bit(role::admin) | bit(role::staff), handler_kind::notes_add},
+      {{"GET", "/v1/customers/{id}/notes/{note_id}", "notes.get"}, bit(role::admin) | bit(role::staff), handler_kind::notes_get},
+      {{"PATCH", "/v1/customers/{id}/notes/{note_id}", "notes.edit"}, bit(role::admin) | bit(role::staff), handler_kind::notes_edit},
+      {{"DELETE", "/v1/customers/{id}/notes/{note_id}", "notes.delete"}, bit(role::admin) | bit(role::staff), handler_kind::notes_delete},
+      {{"GET", "/v1/customers/{id}/interactions", "interactions.list"}, bit(role::admin) | bit(role::staff), handler_kind::interactions_list},
+      {{"POST", "/v1/customers/{id}/interactions", "interactions.log"}, bit(role::admin) | bit(role::staff), handler_kind::interactions_log},
+      {{"GET", "/v1/customers/{id}/interactions/{interaction_id}", "interactions.get"}, bit(role::admin) | bit(role::staff), handler_kind::interactions_get},
+      {{"GET", "/v1/customers/{id}/tasks", "tasks.list_for_customer"}, bit(role::admin) | bit(role::staff), handler_kind::customer_tasks_list},
+      {{"POST", "/v1/customers/{id}/tasks", "tasks.create"}, bit(role::admin) | bit(role::staff), handler_kind::tasks_create},
+      {{"PATCH", "/v1/customers/{id}/tasks/{task_id}", "tasks.update"}, bit(role::admin) | bit(role::staff), handler_kind::tasks_update},
+      {{"GET", "/v1/tasks", "tasks.list"}, bit(role::admin) | bit(role::staff), handler_kind::tasks_list},
+      {{"GET", "/v1/customers/{id}/timeline", "timeline.list"}, bit(role::admin) | bit(role::staff), handler_kind::timeline},
       {{"GET", "/v1/openapi.json", "openapi"}, anyone, handler_kind::openapi},
       {{"GET", "/healthz", "health"}, public_route, handler_kind::health},
       {{"GET", "/readyz", "ready"}, public_route, handler_kind::ready},
