@@ -128,8 +128,11 @@ result<std::vector<event>> decide(const state& s, const edit_note& cmd) {
 }
 
 result<std::vector<event>> decide(const state& s, const delete_note& cmd) {
-  if (!find_note(s, cmd.note_id)) return note_not_found();
-  return std::vector<event>{note_deleted{cmd.customer_id, cmd.note_id}};
+  if (find_note(s, cmd.note_id)) return std::vector<event>{note_deleted{cmd.customer_id, cmd.note_id}};
+  // Deleting twice is not an error, like deleting a tag or erasing a customer.
+  for (auto& n : s.notes)
+    if (n.id == cmd.note_id) return std::vector<event>{};
+  return note_not_found();
 }
 
 result<std::vector<event>> decide(const state&, const log_interaction& cmd, std::int64_t now) {

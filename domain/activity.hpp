@@ -113,6 +113,7 @@ using event = std::variant<note_added, note_edited, note_deleted, interaction_lo
 
 result<std::vector<event>> decide(const state& s, const add_note& cmd);
 result<std::vector<event>> decide(const state& s, const edit_note& cmd);
+// Deleting a deleted note yields no event; an unknown note is not found.
 result<std::vector<event>> decide(const state& s, const delete_note& cmd);
 // `now`: µs since the epoch; occurred_at may be at most a day ahead of it.
 result<std::vector<event>> decide(const state& s, const log_interaction& cmd, std::int64_t now);

@@ -153,9 +153,15 @@ BOOST_AUTO_TEST_CASE(editing_a_note_emits_what_was_given_and_refuses_unknown_or_
   BOOST_REQUIRE(!unknown.ok());
   BOOST_TEST(unknown.err().code == "note_not_found");
   auto deleted = activity::evolve(s, activity::note_deleted{cust, id1});
-  auto gone = activity::decide(deleted, activity::delete_note{cust, id1});
-  BOOST_REQUIRE(!gone.ok());
-  BOOST_TEST(gone.err().kind == errc::not_found);
+  auto edit_gone = activity::decide(deleted, activity::edit_note{cust, id1, std::nullopt, std::string("x")});
+  BOOST_REQUIRE(!edit_gone.ok());
+  BOOST_TEST(edit_gone.err().kind == errc::not_found);
+  auto twice = activity::decide(deleted, activity::delete_note{cust, id1});
+  BOOST_REQUIRE(twice.ok());
+  BOOST_TEST(twice->empty());
+  auto never = activity::decide(deleted, activity::delete_note{cust, id2});
+  BOOST_REQUIRE(!never.ok());
+  BOOST_TEST(never.err().code == "note_not_found");
 }
 
 BOOST_AUTO_TEST_CASE(an_interaction_defaults_to_now_and_may_not_be_more_than_a_day_ahead) {
