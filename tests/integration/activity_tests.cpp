@@ -7,6 +7,7 @@
 
 #include <future>
 
+#include "domain/ids.hpp"
 #include "infra/crypto/sodium_vault.hpp"
 #include "schemas/activity_codec.hpp"
 #include "stack.hpp"
@@ -356,6 +357,43 @@ BOOST_AUTO_TEST_CASE(erasure_leaves_no_personal_text_and_a_replay_from_zero_give
     BOOST_TEST(a.size() > 0u, prefix);
     BOOST_TEST((a == b), prefix << " differs after a replay");
   }
+}
+
+BOOST_AUTO_TEST_CASE(activity_that_arrives_after_the_erasure_is_stored_erased) {
+  // Between the subject.erased append and the key's destruction a command
+  // can still be sealed; the views must not keep its text even if they open it.
+  infra::memory_kv kv;
+  auto activity = projections::make_activity_projection();
+  auto timeline = projections::make_timeline_projection();
+  const std::string c = "01JAAAAAAAAAAAAAAAAAAAAAAA", note = "01JBBBBBBBBBBBBBBBBBBBBBBB";
+  auto envelope = [&](std::string type, std::string stream, std::uint64_t version, std::string data, std::string pii) {
+    event_envelope e;
+    e.id = make_uuid_v7(1'780'000'000'000 + version, {static_cast<std::uint8_t>(version), 1, 2, 3, 4, 5, 6, 7, 8, 9});
+    e.type = std::move(type);
+    e.tenant = "acme";
+    e.stream = std::move(stream);
+    e.stream_version = version;
+    e.occurred_at = 1'780'000'000'000'000 + static_cast<std::int64_t>(version);
+    e.actor = "key1";
+    e.data = std::move(data);
+    e.pii = std::move(pii);
+    return e;
+  };
+  auto erased = envelope("subject.erased", "customer-acme-" + c, 2,
+                         R"({"customer_id":")" + c + R"(","subject":")" + c + R"("})", "{}");
+  auto late = envelope("note.added", "activity-acme-" + c, 1,
+                       R"({"customer_id":")" + c + R"(","note_id":")" + note + R"(","type":"general","author":"key1"})",
+                       R"({"body":"late-plaintext"})");
+  late.occurred_at += 10;  // after the erasure
+  projections::view_batch batch(kv);
+  for (auto* e : {&erased, &late}) {
+    BOOST_REQUIRE(activity->apply(*e, batch).ok());
+    BOOST_REQUIRE(timeline->apply(*e, batch).ok());
+  }
+  BOOST_REQUIRE(kv.write(batch.take()).ok());
+  auto views = all_values(kv, "");
+  BOOST_TEST(views.find("late-plaintext") == std::string::npos, views);
+  BOOST_TEST(aq::note(kv, "acme", c, note).value().value().find("[erased]") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(the_libsodium_vault_refuses_to_seal_for_an_erased_customer_and_nothing_is_appended) {
