@@ -4,7 +4,6 @@
 // is recorded in the audit trail before it is sent; changes are audited from
 // their events. Writes answer once the read model shows them, so the
 // response is the resource as every later read will see it.
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 
