@@ -42,6 +42,15 @@ std::string_view customer_action(std::string_view type) {
   if (type == "customer.registered") return "register";
   if (type == "customer.updated") return "update";
   if (type == "subject.erased") return "erase";
+  // A customer's activity is about them: each change is on their trail.
+  if (type == "note.added") return "note_add";
+  if (type == "note.edited") return "note_edit";
+  if (type == "note.deleted") return "note_delete";
+  if (type == "interaction.logged") return "interaction_log";
+  if (type == "task.created") return "task_create";
+  if (type == "task.updated") return "task_update";
+  if (type == "task.completed") return "task_complete";
+  if (type == "task.reopened") return "task_reopen";
   return {};
 }
 

@@ -18,6 +18,10 @@ class view_batch {
   result<std::optional<std::string>> get(const std::string& key);
   void put(std::string key, std::string value) { pending_[std::move(key)] = std::move(value); }
   void del(std::string key) { pending_[std::move(key)] = std::nullopt; }
+  // Every entry under `prefix` as the batch would leave it: the store's
+  // entries overlaid with this batch's pending writes, in key order. For
+  // rare whole-subject rewrites (erasure), not for the per-event path.
+  result<kv_pairs> scan_prefix(const std::string& prefix, std::size_t limit = 1 << 20);
   std::vector<kv_write> take();
   bool empty() const { return pending_.empty(); }
 

@@ -20,6 +20,23 @@ result<std::optional<std::string>> view_batch::get(const std::string& key) {
   return kv_.get(key);
 }
 
+result<kv_pairs> view_batch::scan_prefix(const std::string& prefix, std::size_t limit) {
+  auto stored = kv_.scan(prefix, "", limit);
+  if (!stored) return std::move(stored).err();
+  std::map<std::string, std::string> merged(std::make_move_iterator(stored->begin()),
+                                            std::make_move_iterator(stored->end()));
+  for (auto it = pending_.lower_bound(prefix); it != pending_.end() && it->first.starts_with(prefix); ++it) {
+    if (it->second) merged[it->first] = *it->second;
+    else merged.erase(it->first);
+  }
+  kv_pairs out;
+  for (auto& [k, v] : merged) {
+    if (out.size() == limit) break;
+    out.emplace_back(k, std::move(v));
+  }
+  return out;
+}
+
 std::vector<kv_write> view_batch::take() {
   std::vector<kv_write> out;
   out.reserve(pending_.size());

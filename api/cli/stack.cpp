@@ -8,15 +8,20 @@
 #include <thread>
 
 #include "commands/access_commands.hpp"
+#include "commands/activity_commands.hpp"
 #include "commands/customer_commands.hpp"
+#include "commands/tag_commands.hpp"
 #include "infra/crypto/sodium_vault.hpp"
 #include "infra/log/embedded_log.hpp"
 #include "infra/log/kafka_log.hpp"
 #include "infra/store/rocks_stores.hpp"
 #include "infra/system.hpp"
 #include "projections/access.hpp"
+#include "projections/activity.hpp"
 #include "projections/audit.hpp"
 #include "projections/customers.hpp"
+#include "projections/tags.hpp"
+#include "projections/timeline.hpp"
 
 namespace chronicle::cli {
 
@@ -81,13 +86,18 @@ result<std::unique_ptr<stack>> stack::open(const stack_options& o) {
       *p->log, *p->state, *p->vault, p->clock, p->entropy,
       std::vector<commands::aggregate_kind>{commands::customer_commands::kind(*p->vault),
                                             commands::access_commands::tenant_kind(),
-                                            commands::access_commands::key_kind()});
+                                            commands::access_commands::key_kind(),
+                                            commands::tag_commands::kind(),
+                                            commands::activity_commands::kind()});
   if (auto s = p->exec->start(); !s) return error::make(s.err().kind, s.err().code, "catching up the command side: " + s.err().message);
 
   std::vector<std::unique_ptr<projections::projection>> projs;
   projs.push_back(projections::make_customers_projection());
   projs.push_back(projections::make_access_projection());
   projs.push_back(projections::make_audit_projection());
+  projs.push_back(projections::make_tags_projection());
+  projs.push_back(projections::make_activity_projection());
+  projs.push_back(projections::make_timeline_projection());
   p->runner = std::make_unique<projections::runner>(*p->log, *p->views, *p->vault, std::move(projs));
   if (auto s = p->runner->start(); !s) return error::make(s.err().kind, s.err().code, "starting projections: " + s.err().message);
   p->audit = std::make_unique<commands::audit_trail>(*p->log, p->clock, p->entropy);

@@ -24,7 +24,10 @@ constexpr unsigned anyone = bit(role::admin) | bit(role::staff) | bit(role::anal
 constexpr unsigned public_route = 0;  // no key needed
 
 enum class handler_kind { customers_register, customers_list, customers_get, customers_update, customers_erase,
-                          api_keys_create, api_keys_list, api_keys_revoke, audit_list, openapi, health, ready, metrics };
+                          api_keys_create, api_keys_list, api_keys_revoke, audit_list, openapi, health, ready, metrics,
+                          tags_list, tags_create, tags_get, tags_update, tags_delete, notes_list, notes_add, notes_get,
+                          notes_edit, notes_delete, interactions_list, interactions_log, interactions_get,
+                          customer_tasks_list, tasks_create, tasks_update, tasks_list, timeline };
 
 struct route_entry {
   route_info info;
@@ -34,7 +37,10 @@ struct route_entry {
 
 // Who may do what (DESIGN.md §5): staff run the CRM; analysts read
 // pseudonymised customers; auditors read the trail, not the profiles; portal
-// keys reach only their own customer (checked in the handlers).
+// keys reach only their own customer (checked in the handlers). Tags hold no
+// personal data: analysts may read them. Notes, interactions, tasks and the
+// timeline are free text about a person with no useful pseudonym: only admin
+// and staff keys reach them.
 const std::vector<route_entry>& routes() {
   static const std::vector<route_entry> r = {
       {{"POST", "/v1/customers", "customers.register"}, bit(role::admin) | bit(role::staff), handler_kind::customers_register},
@@ -46,6 +52,24 @@ const std::vector<route_entry>& routes() {
       {{"GET", "/v1/api-keys", "api_keys.list"}, bit(role::admin), handler_kind::api_keys_list},
       {{"DELETE", "/v1/api-keys/{id}", "api_keys.revoke"}, bit(role::admin), handler_kind::api_keys_revoke},
       {{"GET", "/v1/audit", "audit.list"}, bit(role::admin) | bit(role::auditor), handler_kind::audit_list},
+      {{"GET", "/v1/tags", "tags.list"}, bit(role::admin) | bit(role::staff) | bit(role::analyst), handler_kind::tags_list},
+      {{"POST", "/v1/tags", "tags.create"}, bit(role::admin) | bit(role::staff), handler_kind::tags_create},
+      {{"GET", "/v1/tags/{id}", "tags.get"}, bit(role::admin) | bit(role::staff) | bit(role::analyst), handler_kind::tags_get},
+      {{"PATCH", "/v1/tags/{id}", "tags.update"}, bit(role::admin) | bit(role::staff), handler_kind::tags_update},
+      {{"DELETE", "/v1/tags/{id}", "tags.delete"}, bit(role::admin) | bit(role::staff), handler_kind::tags_delete},
+      {{"GET", "/v1/customers/{id}/notes", "notes.list"}, bit(role::admin) | bit(role::staff), handler_kind::notes_list},
+      {{"POST", "/v1/customers/{id}/notes", "notes.add"}, bit(role::admin) | bit(role::staff), handler_kind::notes_add},
+      {{"GET", "/v1/customers/{id}/notes/{note_id}", "notes.get"}, bit(role::admin) | bit(role::staff), handler_kind::notes_get},
+      {{"PATCH", "/v1/customers/{id}/notes/{note_id}", "notes.edit"}, bit(role::admin) | bit(role::staff), handler_kind::notes_edit},
+      {{"DELETE", "/v1/customers/{id}/notes/{note_id}", "notes.delete"}, bit(role::admin) | bit(role::staff), handler_kind::notes_delete},
+      {{"GET", "/v1/customers/{id}/interactions", "interactions.list"}, bit(role::admin) | bit(role::staff), handler_kind::interactions_list},
+      {{"POST", "/v1/customers/{id}/interactions", "interactions.log"}, bit(role::admin) | bit(role::staff), handler_kind::interactions_log},
+      {{"GET", "/v1/customers/{id}/interactions/{interaction_id}", "interactions.get"}, bit(role::admin) | bit(role::staff), handler_kind::interactions_get},
+      {{"GET", "/v1/customers/{id}/tasks", "tasks.list_for_customer"}, bit(role::admin) | bit(role::staff), handler_kind::customer_tasks_list},
+      {{"POST", "/v1/customers/{id}/tasks", "tasks.create"}, bit(role::admin) | bit(role::staff), handler_kind::tasks_create},
+      {{"PATCH", "/v1/customers/{id}/tasks/{task_id}", "tasks.update"}, bit(role::admin) | bit(role::staff), handler_kind::tasks_update},
+      {{"GET", "/v1/tasks", "tasks.list"}, bit(role::admin) | bit(role::staff), handler_kind::tasks_list},
+      {{"GET", "/v1/customers/{id}/timeline", "timeline.list"}, bit(role::admin) | bit(role::staff), handler_kind::timeline},
       {{"GET", "/v1/openapi.json", "openapi"}, anyone, handler_kind::openapi},
       {{"GET", "/healthz", "health"}, public_route, handler_kind::health},
       {{"GET", "/readyz", "ready"}, public_route, handler_kind::ready},
@@ -54,14 +78,17 @@ const std::vector<route_entry>& routes() {
   return r;
 }
 
-// Matches "/v1/customers/{id}" against a path; captures the {..} segment.
-bool match(std::string_view tmpl, std::string_view path, std::string* capture) {
+// Matches "/v1/customers/{id}" against a path; captures the first {..}
+// segment in `capture` and a second one in `second`.
+bool match(std::string_view tmpl, std::string_view path, std::string* capture, std::string* second = nullptr) {
+  int captured = 0;
   while (!tmpl.empty() && !path.empty()) {
     auto ts = tmpl.find('/', 1), ps = path.find('/', 1);
     auto tseg = tmpl.substr(0, ts), pseg = path.substr(0, ps);
     if (tseg.size() > 1 && tseg[1] == '{') {
       if (pseg.size() <= 1) return false;
-      if (capture) capture->assign(pseg.substr(1));
+      auto* into = captured++ == 0 ? capture : second;
+      if (into) into->assign(pseg.substr(1));
     } else if (tseg != pseg) {
       return false;
     }
@@ -164,7 +191,7 @@ void app::handle(const http_request& req, const prepared& p, std::function<void(
   auto& route = routes()[p.route];
   static const access::principal nobody{};
   request_scope r{req, p.who ? *p.who : nobody, {}};
-  match(route.info.path, req.path, &r.id);
+  match(route.info.path, req.path, &r.id, &r.sub_id);
   switch (route.kind) {
     case handler_kind::customers_register: return handlers::register_customer(s_, r, std::move(done));
     case handler_kind::customers_list: return handlers::list_customers(s_, r, std::move(done));
@@ -175,6 +202,24 @@ void app::handle(const http_request& req, const prepared& p, std::function<void(
     case handler_kind::api_keys_list: return handlers::list_api_keys(s_, r, std::move(done));
     case handler_kind::api_keys_revoke: return handlers::revoke_api_key(s_, r, std::move(done));
     case handler_kind::audit_list: return handlers::list_audit(s_, r, std::move(done));
+    case handler_kind::tags_list: return handlers::list_tags(s_, r, std::move(done));
+    case handler_kind::tags_create: return handlers::create_tag(s_, r, std::move(done));
+    case handler_kind::tags_get: return handlers::get_tag(s_, r, std::move(done));
+    case handler_kind::tags_update: return handlers::update_tag(s_, r, std::move(done));
+    case handler_kind::tags_delete: return handlers::delete_tag(s_, r, std::move(done));
+    case handler_kind::notes_list: return handlers::list_notes(s_, r, std::move(done));
+    case handler_kind::notes_add: return handlers::add_note(s_, r, std::move(done));
+    case handler_kind::notes_get: return handlers::get_note(s_, r, std::move(done));
+    case handler_kind::notes_edit: return handlers::edit_note(s_, r, std::move(done));
+    case handler_kind::notes_delete: return handlers::delete_note(s_, r, std::move(done));
+    case handler_kind::interactions_list: return handlers::list_interactions(s_, r, std::move(done));
+    case handler_kind::interactions_log: return handlers::log_interaction(s_, r, std::move(done));
+    case handler_kind::interactions_get: return handlers::get_interaction(s_, r, std::move(done));
+    case handler_kind::customer_tasks_list: return handlers::list_customer_tasks(s_, r, std::move(done));
+    case handler_kind::tasks_create: return handlers::create_task(s_, r, std::move(done));
+    case handler_kind::tasks_update: return handlers::update_task(s_, r, std::move(done));
+    case handler_kind::tasks_list: return handlers::list_tasks(s_, r, std::move(done));
+    case handler_kind::timeline: return handlers::customer_timeline(s_, r, std::move(done));
     case handler_kind::openapi: return done(json_response(200, std::string(schemas::openapi_document())));
     case handler_kind::health: return done(json_response(200, R"({"status":"ok"})"));
     case handler_kind::ready: return done(ready());

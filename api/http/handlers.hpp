@@ -16,7 +16,8 @@ using reply = std::function<void(http_response)>;
 struct request_scope {
   const http_request& req;
   const access::principal& who;
-  std::string id;  // the {id} of the path, if any
+  std::string id;      // the {id} of the path, if any
+  std::string sub_id;  // a second path parameter ({note_id}, {task_id}, ...), if any
 };
 
 namespace handlers {
@@ -29,6 +30,24 @@ void create_api_key(app_services& s, const request_scope& r, reply done);
 void list_api_keys(app_services& s, const request_scope& r, reply done);
 void revoke_api_key(app_services& s, const request_scope& r, reply done);
 void list_audit(app_services& s, const request_scope& r, reply done);
+void list_tags(app_services& s, const request_scope& r, reply done);
+void create_tag(app_services& s, const request_scope& r, reply done);
+void get_tag(app_services& s, const request_scope& r, reply done);
+void update_tag(app_services& s, const request_scope& r, reply done);
+void delete_tag(app_services& s, const request_scope& r, reply done);
+void list_notes(app_services& s, const request_scope& r, reply done);
+void add_note(app_services& s, const request_scope& r, reply done);
+void get_note(app_services& s, const request_scope& r, reply done);
+void edit_note(app_services& s, const request_scope& r, reply done);
+void delete_note(app_services& s, const request_scope& r, reply done);
+void list_interactions(app_services& s, const request_scope& r, reply done);
+void log_interaction(app_services& s, const request_scope& r, reply done);
+void get_interaction(app_services& s, const request_scope& r, reply done);
+void list_customer_tasks(app_services& s, const request_scope& r, reply done);
+void create_task(app_services& s, const request_scope& r, reply done);
+void update_task(app_services& s, const request_scope& r, reply done);
+void list_tasks(app_services& s, const request_scope& r, reply done);
+void customer_timeline(app_services& s, const request_scope& r, reply done);
 }  // namespace handlers
 
 // ---- shared helpers ----

@@ -147,9 +147,14 @@ BOOST_AUTO_TEST_CASE(an_erased_person_is_unreadable_in_the_kafka_topic) {
     auto created = c.post_json("/v1/customers", "{\"name\":\"" + name + "\",\"email\":\"" + email + "\"}");
     BOOST_TEST_REQUIRE(created.status == 201, created.body);
     auto id = json_field(created.body, "id").value();
+    // Free text about the person travels sealed too.
+    BOOST_TEST_REQUIRE(c.get("/v1/customers/" + id + "?consistent_with=" + created.header("consistency-token")).status == 200);
+    auto note = c.post_json("/v1/customers/" + id + "/notes", "{\"body\":\"Erin asked " + marker + "\"}");
+    BOOST_TEST_REQUIRE(note.status == 201, note.body);
     // The topic carries sealed personal data only, even before the erasure.
     auto before = all_topic_bytes(bootstrap, "gdpr.customers", 2);
     BOOST_TEST_REQUIRE(before.find(id) != std::string::npos);  // the reader really sees the events
+    BOOST_TEST_REQUIRE(before.find("note.added") != std::string::npos);
     BOOST_TEST(before.find(marker) == std::string::npos);
     auto erased = c.post_json("/v1/customers/" + id + "/erase", "{}");
     BOOST_TEST_REQUIRE(erased.status == 200, erased.body);

@@ -170,6 +170,24 @@ const std::vector<route_case>& route_cases() {
       {"GET", "/v1/api-keys", "", false, {200, 403, 403, 403, 403, 403}},
       {"DELETE", "/v1/api-keys/{key_id}", "", false, {200, 403, 403, 403, 403, 403}},
       {"GET", "/v1/audit?subject={id}", "", false, {200, 403, 403, 200, 403, 403}},
+      {"GET", "/v1/tags", "", false, {200, 200, 200, 403, 403, 403}},
+      {"POST", "/v1/tags", R"({"name":"Matrix {who}"})", false, {201, 201, 403, 403, 403, 403}},
+      {"GET", "/v1/tags/{tag_id}", "", false, {200, 200, 200, 403, 403, 403}},
+      {"PATCH", "/v1/tags/{tag_id}", R"({"description":"by {who}"})", false, {200, 200, 403, 403, 403, 403}},
+      {"GET", "/v1/customers/{id}/notes", "", false, {200, 200, 403, 403, 403, 403}},
+      {"POST", "/v1/customers/{id}/notes", R"({"body":"note by {who}"})", false, {201, 201, 403, 403, 403, 403}},
+      {"GET", "/v1/customers/{id}/notes/{note_id}", "", false, {200, 200, 403, 403, 403, 403}},
+      {"PATCH", "/v1/customers/{id}/notes/{note_id}", R"({"body":"edited by {who}"})", false, {200, 200, 403, 403, 403, 403}},
+      {"GET", "/v1/customers/{id}/interactions", "", false, {200, 200, 403, 403, 403, 403}},
+      {"POST", "/v1/customers/{id}/interactions", R"({"channel":"chat","direction":"inbound"})", false, {201, 201, 403, 403, 403, 403}},
+      {"GET", "/v1/customers/{id}/interactions/{interaction_id}", "", false, {200, 200, 403, 403, 403, 403}},
+      {"GET", "/v1/customers/{id}/tasks", "", false, {200, 200, 403, 403, 403, 403}},
+      {"POST", "/v1/customers/{id}/tasks", R"({"title":"task by {who}"})", false, {201, 201, 403, 403, 403, 403}},
+      {"PATCH", "/v1/customers/{id}/tasks/{task_id}", R"({"assignee":"{who}"})", false, {200, 200, 403, 403, 403, 403}},
+      {"GET", "/v1/tasks", "", false, {200, 200, 403, 403, 403, 403}},
+      {"GET", "/v1/customers/{id}/timeline", "", false, {200, 200, 403, 403, 403, 403}},
+      {"DELETE", "/v1/customers/{id}/notes/{note_id}", "", false, {204, 204, 403, 403, 403, 403}},
+      {"DELETE", "/v1/tags/{tag_id}", "", false, {204, 204, 403, 403, 403, 403}},
       {"GET", "/v1/openapi.json", "", false, {200, 200, 200, 200, 200, 200}},
       {"GET", "/healthz", "", true, {200, 200, 200, 200, 200, 200}},
       {"GET", "/readyz", "", true, {200, 200, 200, 200, 200, 200}},
@@ -179,10 +197,22 @@ const std::vector<route_case>& route_cases() {
   return cases;
 }
 
+// The ids of a tag and of customer A's note, interaction and task, made
+// before the matrix runs.
+std::map<std::string, std::string> matrix_ids;
+
 std::string substitute(std::string target, const std::string& customer_id, const std::string& key_id) {
-  for (auto [from, to] : {std::pair<std::string, std::string>{"{id}", customer_id}, {"{key_id}", key_id}})
+  auto pairs = std::vector<std::pair<std::string, std::string>>{{"{id}", customer_id}, {"{key_id}", key_id}};
+  for (auto& [k, v] : matrix_ids) pairs.emplace_back(k, v);
+  for (auto& [from, to] : pairs)
     if (auto p = target.find(from); p != std::string::npos) target.replace(p, from.size(), to);
   return target;
+}
+
+// A body naming its caller, so each caller's create is new.
+std::string body_for(std::string body, const char* who) {
+  if (auto p = body.find("{who}"); p != std::string::npos) body.replace(p, 5, who);
+  return body;
 }
 
 }  // namespace
@@ -209,6 +239,16 @@ BOOST_AUTO_TEST_CASE(every_route_answers_each_role_and_tenant_as_the_route_table
     keys[auditor] = create_key(port, admin_key, R"({"role":"auditor"})").key;
     keys[portal_own] = create_key(port, admin_key, R"({"role":"portal","customer_id":")" + customer_a + "\"}").key;
     keys[portal_other] = keys[portal_own];
+    auto made = [&](const std::string& target, const std::string& body) {
+      auto r = call(port, admin_key, "POST", target, body);
+      BOOST_TEST_REQUIRE(r.status == 201, "POST " << target << ": " << r.status << " " << r.body);
+      return json_field(r.body, "id").value_or("");
+    };
+    matrix_ids["{tag_id}"] = made("/v1/tags", R"({"name":"Matrix tag"})");
+    matrix_ids["{note_id}"] = made("/v1/customers/" + customer_a + "/notes", R"({"body":"matrix note"})");
+    matrix_ids["{interaction_id}"] =
+        made("/v1/customers/" + customer_a + "/interactions", R"({"channel":"call","direction":"outbound"})");
+    matrix_ids["{task_id}"] = made("/v1/customers/" + customer_a + "/tasks", R"({"title":"matrix task","due_on":"2020-01-01"})");
     auto spare = create_key(port, admin_key, R"({"role":"staff","label":"to be revoked"})");
     spare_key = spare.key;
     spare_key_id = spare.id;
@@ -246,7 +286,7 @@ BOOST_AUTO_TEST_CASE(every_route_answers_each_role_and_tenant_as_the_route_table
     for (auto& rc : route_cases())
       for (auto who : call_order) {
         auto target = substitute(rc.target, who == portal_other ? customer_b : customer_a, spare_key_id);
-        auto r = call(port, keys[who], rc.method, target, rc.body);
+        auto r = call(port, keys[who], rc.method, target, body_for(rc.body, caller_names[who]));
         BOOST_TEST(r.status == rc.expect[who], rc.method << " " << rc.target << " as " << caller_names[who] << ": expected "
                                                          << rc.expect[who] << ", got " << r.status << " " << r.body);
         if (r.status == 403)
@@ -258,6 +298,10 @@ BOOST_AUTO_TEST_CASE(every_route_answers_each_role_and_tenant_as_the_route_table
     BOOST_TEST(revoked.status == 401, "a revoked key: " << revoked.status << " " << revoked.body);
     BOOST_TEST(json_field(revoked.body, "code").value_or("") == "unauthenticated");
 
+    // The matrix deleted its tag and note (and erased A): fresh ones for the
+    // other tenant to miss.
+    matrix_ids["{tag_id}"] = made("/v1/tags", R"({"name":"Kept tag"})");
+    matrix_ids["{note_id}"] = made("/v1/customers/" + customer_b + "/notes", R"({"body":"kept note"})");
     auto page = call(port, admin_key, "GET", "/v1/customers?limit=1");
     BOOST_TEST_REQUIRE(page.status == 200, page.body);
     demo_cursor = json_field(page.body, "next_cursor").value_or("null");
@@ -294,6 +338,30 @@ BOOST_AUTO_TEST_CASE(every_route_answers_each_role_and_tenant_as_the_route_table
     BOOST_TEST((cur.status == 400 || cur.status == 200), cur.status << " " << cur.body);
     BOOST_TEST(count_items(cur.body) == 0u, "acme with a demo cursor: " << cur.body);
   }
+
+  // Another tenant's tags, notes, interactions, tasks and timelines are not found.
+  for (auto [target, owner] : std::vector<std::pair<std::string, std::string>>{
+           {"/v1/tags/{tag_id}", ""},
+           {"/v1/customers/{id}/notes", customer_b},
+           {"/v1/customers/{id}/notes/{note_id}", customer_b},
+           {"/v1/customers/{id}/interactions/{interaction_id}", customer_a},
+           {"/v1/customers/{id}/tasks", customer_a},
+           {"/v1/customers/{id}/timeline", customer_a}}) {
+    auto r = call(port, acme_key, "GET", substitute(target, owner, ""));
+    BOOST_TEST(r.status == 404, "acme GET " << target << ": " << r.status << " " << r.body);
+    // The demo admin still reads it: the 404 is tenant scoping, not absence.
+    auto own = call(port, admin_key, "GET", substitute(target, owner, ""));
+    BOOST_TEST(own.status == 200, "demo GET " << target << ": " << own.status << " " << own.body);
+  }
+  auto foreign_note = call(port, acme_key, "POST", "/v1/customers/" + customer_b + "/notes", R"({"body":"planted"})");
+  BOOST_TEST(foreign_note.status == 404, foreign_note.body);
+  auto foreign_tag = call(port, acme_key, "PATCH", substitute("/v1/tags/{tag_id}", "", ""), R"({"name":"Hijack"})");
+  BOOST_TEST(foreign_tag.status == 404, foreign_tag.body);
+  auto acme_tasks = call(port, acme_key, "GET", "/v1/tasks?done[eq]=true");
+  BOOST_TEST(count_items(acme_tasks.body) == 0u, "acme sees demo tasks: " << acme_tasks.body);
+  BOOST_TEST(count_items(call(port, acme_key, "GET", "/v1/tasks").body) == 0u);
+
+  BOOST_TEST(count_items(call(port, acme_key, "GET", "/v1/tags").body) == 0u);
 
   auto trail = call(port, acme_key, "GET", "/v1/audit?subject=" + customer_b);
   BOOST_TEST(trail.status == 200, trail.body);
@@ -407,7 +475,14 @@ BOOST_AUTO_TEST_CASE(an_erased_person_is_nowhere_on_disk_and_their_contacts_are_
   auto subscriber = random_digits(7);
   auto phone_typed = "+1 628 " + subscriber.substr(0, 3) + " " + subscriber.substr(3);
   auto phone_digits = "628" + subscriber;
-  const std::vector<std::string> personal = {name, email, new_email, phone_digits, marker};
+  // Free text about the person: notes (and their edit history), interactions, tasks.
+  auto note_text = "Allergic to cress " + marker + "n1";
+  auto note_edit = "Allergic to cress and basil " + marker + "n2";
+  auto call_subject = "Missed delivery " + marker + "i1";
+  auto call_summary = "Neighbour took the box " + marker + "i2";
+  auto task_title = "Refund box " + marker + "t1";
+  const std::vector<std::string> personal = {name,      email,     new_email,    phone_digits, marker,    note_text,
+                                             note_edit, call_subject, call_summary, task_title};
 
   std::string admin_key, id;
   {
@@ -429,6 +504,20 @@ BOOST_AUTO_TEST_CASE(an_erased_person_is_nowhere_on_disk_and_their_contacts_are_
     BOOST_TEST_REQUIRE(json_field(read.body, "email").value_or("") == new_email, read.body);
     BOOST_TEST(json_field(read.body, "phone").value_or("") == "+1" + phone_digits, read.body);
     BOOST_TEST(call(port, admin_key, "GET", "/v1/customers?limit=200").status == 200);
+    auto note = call(port, admin_key, "POST", "/v1/customers/" + id + "/notes", "{\"body\":\"" + note_text + "\"}",
+                     {{"Idempotency-Key", idempotency + "-3"}});
+    BOOST_TEST_REQUIRE(note.status == 201, note.body);
+    auto note_id = json_field(note.body, "id").value_or("");
+    auto edited = call(port, admin_key, "PATCH", "/v1/customers/" + id + "/notes/" + note_id, "{\"body\":\"" + note_edit + "\"}");
+    BOOST_TEST_REQUIRE(edited.status == 200, edited.body);
+    auto logged = call(port, admin_key, "POST", "/v1/customers/" + id + "/interactions",
+                       "{\"channel\":\"call\",\"direction\":\"inbound\",\"subject\":\"" + call_subject +
+                           "\",\"summary\":\"" + call_summary + "\",\"follow_up_on\":\"2030-01-01\"}");
+    BOOST_TEST_REQUIRE(logged.status == 201, logged.body);
+    auto task = call(port, admin_key, "POST", "/v1/customers/" + id + "/tasks", "{\"title\":\"" + task_title + "\"}");
+    BOOST_TEST_REQUIRE(task.status == 201, task.body);
+    for (auto what : {"notes", "interactions", "tasks", "timeline"})
+      BOOST_TEST(call(port, admin_key, "GET", "/v1/customers/" + id + "/" + what).body.find(marker) != std::string::npos, what);
 
     auto erased = call(port, admin_key, "POST", "/v1/customers/" + id + "/erase");
     BOOST_TEST_REQUIRE(erased.status == 200, erased.status << " " << erased.body);
@@ -440,6 +529,15 @@ BOOST_AUTO_TEST_CASE(an_erased_person_is_nowhere_on_disk_and_their_contacts_are_
     BOOST_TEST(after.status == 200, after.body);
     for (auto field : {"name", "email", "phone"})
       BOOST_TEST(json_field(after.body, field).value_or("") == "[erased]", field << ": " << after.body);
+    for (auto what : {"notes", "interactions", "tasks", "timeline"}) {
+      auto r = call(port, admin_key, "GET", "/v1/customers/" + id + "/" + what);
+      BOOST_TEST(r.status == 200, what << ": " << r.body);
+      BOOST_TEST(r.body.find(marker) == std::string::npos, "after the erasure, " << what << ": " << r.body);
+      BOOST_TEST(r.body.find(what == std::string("timeline") ? "\"erased\":true" : "[erased]") != std::string::npos, what << ": " << r.body);
+    }
+    auto late_note = call(port, admin_key, "POST", "/v1/customers/" + id + "/notes", R"({"body":"after"})");
+    BOOST_TEST(late_note.status == 409, late_note.body);
+    BOOST_TEST(json_field(late_note.body, "code").value_or("") == "customer_erased", late_note.body);
     auto patch = call(port, admin_key, "PATCH", "/v1/customers/" + id, R"({"name":"Back Again"})");
     BOOST_TEST(patch.status == 409, patch.body);
     BOOST_TEST(json_field(patch.body, "code").value_or("") == "customer_erased", patch.body);
@@ -488,6 +586,11 @@ BOOST_AUTO_TEST_CASE(an_erased_person_is_nowhere_on_disk_and_their_contacts_are_
   for (auto field : {"name", "email", "phone"})
     BOOST_TEST(json_field(r.body, field).value_or("") == "[erased]", "after a replay, " << field << ": " << r.body);
   BOOST_TEST(json_field(r.body, "erased").value_or("") == "true", r.body);
+  for (auto what : {"notes", "interactions", "tasks", "timeline"}) {
+    auto a = call(port, admin_key, "GET", "/v1/customers/" + id + "/" + what);
+    BOOST_TEST(a.status == 200, "after a replay, " << what << ": " << a.body);
+    BOOST_TEST(a.body.find(marker) == std::string::npos, "after a replay, " << what << ": " << a.body);
+  }
 
   // The email and phone the person held when erased are free again.
   auto reuse = call(port, admin_key, "POST", "/v1/customers",

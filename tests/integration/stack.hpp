@@ -7,7 +7,9 @@
 #include <future>
 #include <random>
 
+#include "commands/activity_commands.hpp"
 #include "commands/customer_commands.hpp"
+#include "commands/tag_commands.hpp"
 #include "commands/executor.hpp"
 #include "infra/log/embedded_log.hpp"
 #include "infra/memory/memory_log.hpp"
@@ -15,7 +17,10 @@
 #include "infra/memory/memory_vault.hpp"
 #include "infra/store/rocks_stores.hpp"
 #include "infra/system.hpp"
+#include "projections/activity.hpp"
 #include "projections/customers.hpp"
+#include "projections/tags.hpp"
+#include "projections/timeline.hpp"
 #include "projections/runner.hpp"
 
 namespace chronicle::testing {
@@ -69,7 +74,9 @@ struct memory_side {
   infra::memory_vault vault;
   step_clock clock;
   infra::system_entropy entropy;
-  commands::executor ex{log, state, vault, clock, entropy, {commands::customer_commands::kind(vault)}};
+  commands::executor ex{log, state, vault, clock, entropy,
+                        {commands::customer_commands::kind(vault), commands::tag_commands::kind(),
+                         commands::activity_commands::kind()}};
   memory_side() { BOOST_REQUIRE(ex.start().ok()); }
   // Registers a customer named `name` and returns the outcome.
   commands::command_outcome add(std::string name) {

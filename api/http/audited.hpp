@@ -1,0 +1,17 @@
+#pragma once
+// Reads of personal data are recorded in the audit trail before the data
+// leaves (fail closed): a read that cannot be recorded is refused with 503
+// `audit_unavailable`. Shared by every route that reads a person's data.
+#include <string>
+#include <vector>
+
+#include "api/http/handlers.hpp"
+
+namespace chronicle::api {
+
+// An entry for a read by the caller of `r` about `subject` (a customer id).
+commands::audit_entry read_entry(const request_scope& r, std::string subject, std::string action, std::string route);
+// Sends `resp` once `entries` are durable; without them, no data.
+void audited(app_services& s, std::vector<commands::audit_entry> entries, http_response resp, reply done);
+
+}  // namespace chronicle::api
