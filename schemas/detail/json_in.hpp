@@ -21,7 +21,7 @@ simdjson::dom::parser& thread_parser();
 // an object → invalid_argument with a precise code.
 result<simdjson::dom::object> parse_object(std::string_view text, simdjson::dom::parser& p);
 
-enum class kind { string, integer, boolean, object, array, any };
+enum class kind { string, integer, boolean, number, object, array, any };
 
 struct field {
   std::string_view name;
