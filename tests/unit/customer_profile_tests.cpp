@@ -5,8 +5,10 @@
 
 #include <functional>
 
+#include "domain/access.hpp"
 #include "domain/country.hpp"
 #include "domain/customer.hpp"
+#include "schemas/access_codec.hpp"
 #include "schemas/customer_codec.hpp"
 
 using namespace chronicle;
@@ -514,6 +516,37 @@ BOOST_AUTO_TEST_CASE(civil_dates_and_date_validation) {
   BOOST_TEST(!is_date("2023-02-29"));
   BOOST_TEST(!is_date("2023-2-01"));
   BOOST_TEST(!is_date("1700-01-01"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(tenant_country)
+
+BOOST_AUTO_TEST_CASE(a_tenant_has_a_known_default_country_and_old_tenants_are_us) {
+  namespace access = chronicle::access;
+  auto gb = access::decide(access::tenant{}, access::create_tenant{"londonfarm", "London Farm", "GB"});
+  BOOST_TEST_REQUIRE(gb.ok());
+  BOOST_TEST(std::get<access::tenant_created>(gb->front()).default_country == "GB");
+  auto bad = access::decide(access::tenant{}, access::create_tenant{"atlantis", "", "XX"});
+  BOOST_TEST_REQUIRE(!bad.ok());
+  BOOST_TEST(bad.err().fields.at(0).field == "default_country");
+  BOOST_TEST(bad.err().fields.at(0).code == "invalid_value");
+
+  auto enc = chronicle::schemas::access_codec::encode_event(gb->front());
+  BOOST_TEST(enc.schema_version == 2);
+  chronicle::event_envelope env;
+  env.type = enc.type;
+  env.schema_version = enc.schema_version;
+  env.data = enc.data;
+  auto back = chronicle::schemas::access_codec::decode_event(env);
+  BOOST_TEST_REQUIRE(back.ok());
+  BOOST_TEST(std::get<access::tenant_created>(*back).default_country == "GB");
+  // Version 1 had no country: those tenants read national numbers as US ones.
+  env.schema_version = 1;
+  env.data = R"({"tenant_id":"demo","name":"Demo"})";
+  auto old = chronicle::schemas::access_codec::decode_event(env);
+  BOOST_TEST_REQUIRE(old.ok());
+  BOOST_TEST(std::get<access::tenant_created>(*old).default_country == "US");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
