@@ -706,10 +706,11 @@ result<customer> decode_state(std::string_view text) {
   return c;
 }
 
-std::string render_address(const address& a) {
+std::string render_address(const address& a, std::optional<std::uint64_t> version) {
   json::writer w;
   w.begin_object();
   address_fields(w, a, true, true);
+  if (version) w.key("version").value(*version);
   w.end_object();
   return w.take();
 }

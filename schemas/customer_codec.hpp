@@ -3,6 +3,7 @@
 // envelope data/pii, aggregate state ↔ snapshot JSON, and the resource JSON
 // that the API returns (schemas/openapi.json, #/components/schemas/Customer
 // and Address).
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,8 +39,8 @@ result<customers::customer> decode_state(std::string_view json);
 
 // The Customer resource.
 std::string render(const customers::customer& c, std::uint64_t version);
-// The Address resource.
-std::string render_address(const customers::address& a);
+// The Address resource; single-address answers carry the customer's version.
+std::string render_address(const customers::address& a, std::optional<std::uint64_t> version = std::nullopt);
 // {"items": [Address...]} of a customer.
 std::string render_addresses(const customers::customer& c);
 

@@ -102,10 +102,7 @@ http_response written_address(const result<commands::command_outcome>& r, int st
   for (auto& x : state->addresses)
     if (x.id == address_id) a = &x;
   if (!a) return problem(404, "address_not_found", "no address with this id");
-  auto body = codec::render_address(*a);
-  body.pop_back();
-  body += ",\"version\":" + std::to_string(o.version) + "}";
-  auto resp = json_response(status, std::move(body));
+  auto resp = json_response(status, codec::render_address(*a, o.version));
   resp.headers.emplace_back("ETag", "\"" + std::to_string(o.version) + "\"");
   resp.headers.emplace_back("Location", "/v1/customers/" + state->id + "/addresses/" + address_id);
   if (!o.token.empty()) resp.headers.emplace_back("Consistency-Token", o.token);
@@ -242,10 +239,7 @@ void get_address(app_services& s, const request_scope& r, reply done) {
   for (auto& x : c.addresses)
     if (x.id == r.sub_id) a = &x;
   if (!a) return done(problem(404, "address_not_found", "no address with this id"));
-  auto body = codec::render_address(*a);
-  body.pop_back();
-  body += ",\"version\":" + std::to_string((*v)->version) + "}";
-  auto resp = json_response(200, std::move(body));
+  auto resp = json_response(200, codec::render_address(*a, (*v)->version));
   resp.headers.emplace_back("ETag", "\"" + std::to_string((*v)->version) + "\"");
   audited(s, {read_entry(r, r.id, "read", "customers.addresses.get")}, std::move(resp), std::move(done));
 }
@@ -274,7 +268,6 @@ void update_address(app_services& s, const request_scope& r, reply done) {
                                                             customers::update_address{r.id, r.sub_id, std::move(*p)},
                                                             h.expected),
                 [done = std::move(done), who = r.who, id = r.sub_id](result<commands::command_outcome> o) {
-                  if (!o && o.err().code == "address_not_found") return done(problem(o.err()));
                   done(written_address(o, 200, id, who));
                 });
 }

@@ -1571,7 +1571,7 @@ BOOST_AUTO_TEST_CASE(rendered_customers_match_the_customer_component) {
 BOOST_AUTO_TEST_CASE(rendered_addresses_match_the_address_components) {
   auto c = full_customer();
   check_valid(openapi(), codec::render_address(c.addresses[0]), "#/components/schemas/Address");
-  check_valid(openapi(), codec::render_address(c.addresses[1]), "#/components/schemas/Address");
+  check_valid(openapi(), codec::render_address(c.addresses[1], 7), "#/components/schemas/Address");
   check_valid(openapi(), codec::render_addresses(c), "#/components/schemas/AddressList");
   check_valid(openapi(), codec::render_addresses(sample_customer("Ada", "", "", "")), "#/components/schemas/AddressList");
   auto base = codec::render_address(c.addresses[1]);
