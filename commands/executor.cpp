@@ -141,7 +141,7 @@ struct executor::impl {
       if (!owner.empty() && owner != id)
         return error{errc::already_exists, "duplicate_" + c.field,
                      c.field + " is already in use by " + owner,
-                     {{c.field, "duplicate", "already used by " + owner}}};
+                     {{c.field, "duplicate", "already used by " + owner}}, owner};
     }
     for (auto& c : want) reserved[c.key] = id;
     return true;

@@ -1,5 +1,6 @@
 #include "domain/access.hpp"
 
+#include "domain/country.hpp"
 #include "domain/ids.hpp"
 
 namespace chronicle::access {
@@ -28,8 +29,11 @@ result<std::vector<event>> decide(const tenant& state, const create_tenant& cmd)
   if (!is_tenant_id(cmd.id))
     return error::invalid("invalid_tenant_id", "a tenant id is 1 to 32 of a-z, 0-9 and _",
                           {{"id", "invalid_format", "1 to 32 of a-z, 0-9 and _"}});
+  if (!is_country(cmd.default_country))
+    return error::invalid("invalid_country", "the default country is not a known ISO 3166-1 alpha-2 code",
+                          {{"default_country", "invalid_value", "an upper-case code such as US, GB or DE"}});
   if (state.exists) return error::make(errc::already_exists, "tenant_exists", "tenant " + cmd.id + " already exists");
-  return std::vector<event>{tenant_created{cmd.id, cmd.name.empty() ? cmd.id : cmd.name}};
+  return std::vector<event>{tenant_created{cmd.id, cmd.name.empty() ? cmd.id : cmd.name, cmd.default_country}};
 }
 
 result<std::vector<event>> decide(const api_key& state, const issue_api_key& cmd) {
@@ -55,6 +59,7 @@ tenant evolve(tenant s, const tenant_created& e) {
   s.exists = true;
   s.id = e.id;
   s.name = e.name;
+  s.default_country = e.default_country;
   return s;
 }
 

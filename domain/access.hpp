@@ -30,15 +30,20 @@ struct principal {
 };
 
 // ---- tenant aggregate (stream tenant-<id>-<id>) ----
+// default_country: ISO 3166-1 alpha-2; national phone numbers of the
+// tenant's customers are read with its calling code.
 struct tenant {
   bool exists = false;
   std::string id, name;
+  std::string default_country = "US";
 };
 struct create_tenant {
   std::string id, name;
+  std::string default_country = "US";
 };
 struct tenant_created {
   std::string id, name;
+  std::string default_country = "US";
 };
 
 // ---- API key aggregate (stream apikey-<tenant>-<key id>) ----

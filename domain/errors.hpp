@@ -40,13 +40,16 @@ struct error {
   std::string code;     // stable, machine-readable: "customer_not_found"
   std::string message;  // for people
   std::vector<field_error> fields;
+  // For a uniqueness conflict: the id of the entity holding the value. The
+  // HTTP edge shows it only to roles allowed to see that entity.
+  std::string existing_id;
 
   static error invalid(std::string code, std::string message,
                        std::vector<field_error> fields = {}) {
-    return {errc::invalid_argument, std::move(code), std::move(message), std::move(fields)};
+    return {errc::invalid_argument, std::move(code), std::move(message), std::move(fields), {}};
   }
   static error make(errc kind, std::string code, std::string message) {
-    return {kind, std::move(code), std::move(message), {}};
+    return {kind, std::move(code), std::move(message), {}, {}};
   }
 };
 

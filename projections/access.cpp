@@ -20,6 +20,7 @@ class access_projection final : public projection {
     if (!ev) return std::move(ev).err();
     if (auto* t = std::get_if<access::tenant_created>(&*ev)) {
       batch.put("access/t/" + t->id, t->name);
+      batch.put("access/tc/" + t->id, t->default_country);
       return {};
     }
     std::string id = std::holds_alternative<access::api_key_issued>(*ev) ? std::get<access::api_key_issued>(*ev).id
@@ -67,6 +68,12 @@ result<bool> tenant_exists(kv_store& kv, std::string_view tenant) {
   auto v = kv.get("access/t/" + std::string(tenant));
   if (!v) return std::move(v).err();
   return v->has_value();
+}
+
+result<std::string> tenant_country(kv_store& kv, std::string_view tenant) {
+  auto v = kv.get("access/tc/" + std::string(tenant));
+  if (!v) return std::move(v).err();
+  return v->value_or("US");
 }
 
 result<std::vector<std::string>> tenants(kv_store& kv) {

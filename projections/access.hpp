@@ -1,6 +1,6 @@
 #pragma once
 // The `access` read model: tenants and API keys, looked up on every request.
-// "access/t/<tenant>" → name; "access/k/<key id>" → the key (secret hash,
+// "access/t/<tenant>" → name; "access/tc/<tenant>" → default country; "access/k/<key id>" → the key (secret hash,
 // role, tenant, revoked); "access/tk/<tenant>/<key id>" lists a tenant's keys.
 #include <memory>
 #include <optional>
@@ -18,6 +18,8 @@ result<std::optional<access::api_key>> find_key(kv_store& kv, std::string_view k
 result<std::vector<access::api_key>> list_keys(kv_store& kv, std::string_view tenant);
 result<bool> tenant_exists(kv_store& kv, std::string_view tenant);
 result<std::vector<std::string>> tenants(kv_store& kv);
+// The tenant's default country (ISO alpha-2); "US" for tenants created before it existed.
+result<std::string> tenant_country(kv_store& kv, std::string_view tenant);
 }  // namespace access_queries
 
 }  // namespace chronicle::projections

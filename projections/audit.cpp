@@ -38,9 +38,18 @@ std::string render(const codec::recorded& r) {
   return w.take();
 }
 
+// Every change to a customer is an entry; the event type (the entry's
+// route) tells which part changed.
 std::string_view customer_action(std::string_view type) {
   if (type == "customer.registered") return "register";
-  if (type == "customer.updated") return "update";
+  if (type == "customer.updated" || type == "customer.preferences_updated" || type == "customer.tagged" ||
+      type == "customer.untagged")
+    return "update";
+  if (type == "customer.address_added" || type == "customer.address_updated" || type == "customer.address_removed" ||
+      type == "customer.default_address_changed")
+    return "update_address";
+  if (type == "customer.deactivated") return "deactivate";
+  if (type == "customer.reactivated") return "reactivate";
   if (type == "subject.erased") return "erase";
   // A customer's activity is about them: each change is on their trail.
   if (type == "note.added") return "note_add";

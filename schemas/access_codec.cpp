@@ -16,7 +16,9 @@ encoded_event encode_event(const event& e) {
   encoded_event out;
   if (auto* t = std::get_if<tenant_created>(&e)) {
     out.type = "tenant.created";
-    w.begin_object().key("tenant_id").value(t->id).key("name").value(t->name).end_object();
+    out.schema_version = 2;
+    w.begin_object().key("tenant_id").value(t->id).key("name").value(t->name)
+        .key("default_country").value(t->default_country).end_object();
   } else if (auto* k = std::get_if<api_key_issued>(&e)) {
     out.type = "api_key.issued";
     w.begin_object()
@@ -39,7 +41,10 @@ encoded_event encode_event(const event& e) {
 result<event> decode_event(const event_envelope& e) {
   auto o = d::parse_object(e.data, d::thread_parser());
   if (!o) return error::make(errc::internal, "corrupt_event", e.type + " " + e.id + ": data is not an object");
-  if (e.type == "tenant.created") return event{tenant_created{str(*o, "tenant_id"), str(*o, "name")}};
+  // tenant.created v1 has no default country: those tenants were US.
+  if (e.type == "tenant.created")
+    return event{tenant_created{str(*o, "tenant_id"), str(*o, "name"),
+                                e.schema_version >= 2 ? str(*o, "default_country") : std::string("US")}};
   if (e.type == "api_key.issued") {
     auto r = parse_role(str(*o, "role"));
     if (!r) return error::make(errc::internal, "corrupt_event", "api_key.issued with an unknown role");
@@ -53,7 +58,7 @@ result<event> decode_event(const event_envelope& e) {
 std::string encode_tenant(const tenant& t) {
   if (!t.exists) return {};
   json::writer w;
-  w.begin_object().key("id").value(t.id).key("name").value(t.name).end_object();
+  w.begin_object().key("id").value(t.id).key("name").value(t.name).key("default_country").value(t.default_country).end_object();
   return w.take();
 }
 
@@ -65,6 +70,7 @@ result<tenant> decode_tenant(std::string_view json) {
   t.exists = true;
   t.id = str(*o, "id");
   t.name = str(*o, "name");
+  if (auto c = str(*o, "default_country"); !c.empty()) t.default_country = c;
   return t;
 }
 

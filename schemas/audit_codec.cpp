@@ -31,7 +31,7 @@ std::string encode_recorded(const std::vector<recorded>& entries) {
 }
 
 result<std::vector<recorded>> decode_recorded(const event_envelope& e) {
-  if (e.schema_version != 1) return corrupt(e, "unknown schema version");
+  if (e.schema_version != 1 && e.schema_version != 2) return corrupt(e, "unknown schema version");
   auto obj = d::parse_object(e.data, d::thread_parser());
   if (!obj) return corrupt(e, "data is not an object");
   simdjson::dom::array list;
@@ -60,7 +60,7 @@ result<std::vector<recorded>> decode_recorded(const event_envelope& e) {
 }
 
 result<std::string> customer_subject(const event_envelope& e) {
-  if (e.schema_version != 1) return corrupt(e, "unknown schema version");
+  if (e.schema_version != 1 && e.schema_version != 2) return corrupt(e, "unknown schema version");
   auto obj = d::parse_object(e.data, d::thread_parser());
   if (!obj) return corrupt(e, "data is not an object");
   auto id = d::opt_string(*obj, "customer_id");

@@ -5,6 +5,14 @@
 
 namespace chronicle::json {
 
+writer& writer::value(double v) {
+  sep();
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out_.append(buf, ec == std::errc{} ? end : buf);
+  return *this;
+}
+
 void writer::append_string(std::string& out, std::string_view s) {
   static constexpr char hex[] = "0123456789abcdef";
   out += '"';

@@ -22,6 +22,8 @@ class writer {
   writer& value(std::int64_t v) { sep(); out_ += std::to_string(v); return *this; }
   writer& value(std::uint64_t v) { sep(); out_ += std::to_string(v); return *this; }
   writer& value(int v) { return value(static_cast<std::int64_t>(v)); }
+  // The shortest text that reads back as the same double.
+  writer& value(double v);
   writer& value(bool b) { sep(); out_ += b ? "true" : "false"; return *this; }
   writer& null() { sep(); out_ += "null"; return *this; }
   // Inserts already-encoded JSON.

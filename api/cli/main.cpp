@@ -16,6 +16,7 @@ void usage(std::FILE* out) {
       "            --threads N           HTTP threads (default 2)\n"
       "            --request-timeout S   seconds a connection gets to send a request or stay idle (default 30)\n"
       "  tenant create NAME         create a tenant (NAME: 1-32 of a-z, 0-9, _) [--display-name TEXT]\n"
+      "                             [--country XX] (ISO alpha-2, default US: how national phone numbers are read)\n"
       "  tenant list                list tenants\n"
       "  key create --tenant T --role R [--customer ID] [--label TEXT]\n"
       "                             issue an API key (roles: admin, staff, analyst, auditor, portal);\n"

@@ -32,10 +32,10 @@ int tenant(const std::vector<std::string>& args) {
   auto verb = args[0];
   std::vector<std::string> rest(args.begin() + 1, args.end());
   stack_options so;
-  std::string name, display;
+  std::string name, display, country = "US";
   arg_reader r{rest, 0, {}};
   while (!r.done()) {
-    if (r.take_stack_flag(so) || r.take("--display-name", display)) {
+    if (r.take_stack_flag(so) || r.take("--display-name", display) || r.take("--country", country)) {
     } else if (verb == "create" && name.empty() && rest[r.i].rfind("--", 0) != 0) {
       name = rest[r.i++];
     } else {
@@ -48,7 +48,7 @@ int tenant(const std::vector<std::string>& args) {
     if (!is_tenant_id(name)) return usage_error("tenant", "a tenant NAME is 1 to 32 of a-z, 0-9 and _");
     auto s = open_stack(so);
     if (!s) return failure(s.err().message);
-    auto out = (*s)->run(ac::create_tenant(operator_meta(name), {name, display.empty() ? name : display}));
+    auto out = (*s)->run(ac::create_tenant(operator_meta(name), {name, display.empty() ? name : display, country}));
     if (!out) return failure(out.err().message);
     std::printf("created tenant %s\n", name.c_str());
     return 0;

@@ -19,7 +19,7 @@ status bootstrap(stack& s) {
   if (!tenants) return std::move(tenants).err();
   if (!tenants->empty()) return {};
   commands::command_meta meta{.tenant = "demo", .actor = "system", .actor_role = "system"};
-  auto t = s.run(commands::access_commands::create_tenant(meta, {"demo", "Demo"}));
+  auto t = s.run(commands::access_commands::create_tenant(meta, {"demo", "Demo", "US"}));
   if (!t) return std::move(t).err();
   auto key = commands::access_commands::generate_key(s.exec(), s.entropy());
   auto k = s.run(commands::access_commands::issue_key(

@@ -24,6 +24,8 @@ constexpr unsigned anyone = bit(role::admin) | bit(role::staff) | bit(role::anal
 constexpr unsigned public_route = 0;  // no key needed
 
 enum class handler_kind { customers_register, customers_list, customers_get, customers_update, customers_erase,
+                          customers_deactivate, customers_reactivate, addresses_list, addresses_add, addresses_get,
+                          addresses_update, addresses_remove, tags_add, tags_remove,
                           api_keys_create, api_keys_list, api_keys_revoke, audit_list, openapi, health, ready, metrics,
                           tags_list, tags_create, tags_get, tags_update, tags_delete, notes_list, notes_add, notes_get,
                           notes_edit, notes_delete, interactions_list, interactions_log, interactions_get,
@@ -48,6 +50,15 @@ const std::vector<route_entry>& routes() {
       {{"GET", "/v1/customers/{id}", "customers.get"}, bit(role::admin) | bit(role::staff) | bit(role::analyst) | bit(role::portal), handler_kind::customers_get},
       {{"PATCH", "/v1/customers/{id}", "customers.update"}, bit(role::admin) | bit(role::staff) | bit(role::portal), handler_kind::customers_update},
       {{"POST", "/v1/customers/{id}/erase", "customers.erase"}, bit(role::admin), handler_kind::customers_erase},
+      {{"POST", "/v1/customers/{id}/deactivate", "customers.deactivate"}, bit(role::admin) | bit(role::staff), handler_kind::customers_deactivate},
+      {{"POST", "/v1/customers/{id}/reactivate", "customers.reactivate"}, bit(role::admin) | bit(role::staff), handler_kind::customers_reactivate},
+      {{"GET", "/v1/customers/{id}/addresses", "customers.addresses.list"}, bit(role::admin) | bit(role::staff) | bit(role::analyst) | bit(role::portal), handler_kind::addresses_list},
+      {{"POST", "/v1/customers/{id}/addresses", "customers.addresses.add"}, bit(role::admin) | bit(role::staff) | bit(role::portal), handler_kind::addresses_add},
+      {{"GET", "/v1/customers/{id}/addresses/{address_id}", "customers.addresses.get"}, bit(role::admin) | bit(role::staff) | bit(role::analyst) | bit(role::portal), handler_kind::addresses_get},
+      {{"PATCH", "/v1/customers/{id}/addresses/{address_id}", "customers.addresses.update"}, bit(role::admin) | bit(role::staff) | bit(role::portal), handler_kind::addresses_update},
+      {{"DELETE", "/v1/customers/{id}/addresses/{address_id}", "customers.addresses.remove"}, bit(role::admin) | bit(role::staff) | bit(role::portal), handler_kind::addresses_remove},
+      {{"POST", "/v1/customers/{id}/tags", "customers.tags.add"}, bit(role::admin) | bit(role::staff), handler_kind::tags_add},
+      {{"DELETE", "/v1/customers/{id}/tags/{tag_id}", "customers.tags.remove"}, bit(role::admin) | bit(role::staff), handler_kind::tags_remove},
       {{"POST", "/v1/api-keys", "api_keys.create"}, bit(role::admin), handler_kind::api_keys_create},
       {{"GET", "/v1/api-keys", "api_keys.list"}, bit(role::admin), handler_kind::api_keys_list},
       {{"DELETE", "/v1/api-keys/{id}", "api_keys.revoke"}, bit(role::admin), handler_kind::api_keys_revoke},
@@ -198,6 +209,15 @@ void app::handle(const http_request& req, const prepared& p, std::function<void(
     case handler_kind::customers_get: return handlers::get_customer(s_, r, std::move(done));
     case handler_kind::customers_update: return handlers::update_customer(s_, r, std::move(done));
     case handler_kind::customers_erase: return handlers::erase_customer(s_, r, std::move(done));
+    case handler_kind::customers_deactivate: return handlers::deactivate_customer(s_, r, std::move(done));
+    case handler_kind::customers_reactivate: return handlers::reactivate_customer(s_, r, std::move(done));
+    case handler_kind::addresses_list: return handlers::list_addresses(s_, r, std::move(done));
+    case handler_kind::addresses_add: return handlers::add_address(s_, r, std::move(done));
+    case handler_kind::addresses_get: return handlers::get_address(s_, r, std::move(done));
+    case handler_kind::addresses_update: return handlers::update_address(s_, r, std::move(done));
+    case handler_kind::addresses_remove: return handlers::remove_address(s_, r, std::move(done));
+    case handler_kind::tags_add: return handlers::tag_customer(s_, r, std::move(done));
+    case handler_kind::tags_remove: return handlers::untag_customer(s_, r, std::move(done));
     case handler_kind::api_keys_create: return handlers::create_api_key(s_, r, std::move(done));
     case handler_kind::api_keys_list: return handlers::list_api_keys(s_, r, std::move(done));
     case handler_kind::api_keys_revoke: return handlers::revoke_api_key(s_, r, std::move(done));

@@ -32,6 +32,10 @@ struct app_services {
   // Runs rare, blocking work (waiting for views, compaction) off the I/O
   // threads; the app creates it when left empty.
   std::shared_ptr<commands::thread_pool> slow;
+  // Whether every tag id names a tag of the tenant, asked before a customer
+  // is tagged. Left empty, any well-formed id is accepted (tags as a tenant
+  // resource plug in here); an error result is the answer to the request.
+  std::function<status(std::string_view tenant, const std::vector<std::string>& tag_ids)> check_tags;
 };
 
 struct app_options {

@@ -17,7 +17,7 @@ struct request_scope {
   const http_request& req;
   const access::principal& who;
   std::string id;      // the {id} of the path, if any
-  std::string sub_id;  // a second path parameter ({note_id}, {task_id}, ...), if any
+  std::string sub_id;  // a second path parameter ({address_id}, {tag_id}, {note_id}, {task_id}, ...), if any
 };
 
 namespace handlers {
@@ -26,6 +26,15 @@ void update_customer(app_services& s, const request_scope& r, reply done);
 void erase_customer(app_services& s, const request_scope& r, reply done);
 void get_customer(app_services& s, const request_scope& r, reply done);
 void list_customers(app_services& s, const request_scope& r, reply done);
+void deactivate_customer(app_services& s, const request_scope& r, reply done);
+void reactivate_customer(app_services& s, const request_scope& r, reply done);
+void list_addresses(app_services& s, const request_scope& r, reply done);
+void add_address(app_services& s, const request_scope& r, reply done);
+void get_address(app_services& s, const request_scope& r, reply done);
+void update_address(app_services& s, const request_scope& r, reply done);
+void remove_address(app_services& s, const request_scope& r, reply done);
+void tag_customer(app_services& s, const request_scope& r, reply done);
+void untag_customer(app_services& s, const request_scope& r, reply done);
 void create_api_key(app_services& s, const request_scope& r, reply done);
 void list_api_keys(app_services& s, const request_scope& r, reply done);
 void revoke_api_key(app_services& s, const request_scope& r, reply done);

@@ -42,7 +42,7 @@ std::string_view title_of(int status) {
 }
 
 http_response render(int status, const std::string& code, const std::string& detail,
-                     const std::vector<field_error>& fields) {
+                     const std::vector<field_error>& fields, const std::string& existing_id = {}) {
   http_response r;
   r.status = status;
   r.content_type = "application/problem+json";
@@ -53,6 +53,7 @@ http_response render(int status, const std::string& code, const std::string& det
       .key("status").value(status)
       .key("detail").value(detail)
       .key("code").value(code);
+  if (!existing_id.empty()) w.key("existing_id").value(existing_id);
   if (!fields.empty()) {
     w.key("errors").begin_array();
     for (auto& f : fields)
@@ -66,7 +67,7 @@ http_response render(int status, const std::string& code, const std::string& det
 }
 }  // namespace
 
-http_response problem(const error& e) { return render(status_of(e.kind), e.code, e.message, e.fields); }
+http_response problem(const error& e) { return render(status_of(e.kind), e.code, e.message, e.fields, e.existing_id); }
 
 http_response problem(int status, std::string code, std::string detail) {
   return render(status, code, detail, {});

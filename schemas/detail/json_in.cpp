@@ -33,6 +33,7 @@ const char* kind_name(kind k) {
     case kind::string: return "a string";
     case kind::integer: return "an integer";
     case kind::boolean: return "a boolean";
+    case kind::number: return "a number";
     case kind::object: return "an object";
     case kind::array: return "an array";
     case kind::any: return "a value";
@@ -45,6 +46,7 @@ bool matches(simdjson::dom::element v, kind k) {
     case kind::string: return v.type() == t::STRING;
     case kind::integer: return v.type() == t::INT64 || v.type() == t::UINT64;
     case kind::boolean: return v.type() == t::BOOL;
+    case kind::number: return v.type() == t::INT64 || v.type() == t::UINT64 || v.type() == t::DOUBLE;
     case kind::object: return v.type() == t::OBJECT;
     case kind::array: return v.type() == t::ARRAY;
     case kind::any: return true;
@@ -57,7 +59,10 @@ void check_fields(simdjson::dom::object o, std::initializer_list<field> fields,
                   std::vector<field_error>& errors, std::string_view prefix) {
   std::set<std::string_view> seen;
   for (auto [key, value] : o) {
-    std::string path = prefix.empty() ? std::string(key) : std::string(prefix) + "/" + std::string(key);
+    // A prefix ending in '.' names a member path ("addresses[1]."), else a pointer.
+    std::string path = prefix.empty()            ? std::string(key)
+                       : prefix.back() == '.' ? std::string(prefix) + std::string(key)
+                                              : std::string(prefix) + "/" + std::string(key);
     if (!seen.insert(key).second) {
       errors.push_back({path, "duplicate_field", "the field appears more than once"});
       continue;

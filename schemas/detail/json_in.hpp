@@ -21,7 +21,7 @@ simdjson::dom::parser& thread_parser();
 // an object → invalid_argument with a precise code.
 result<simdjson::dom::object> parse_object(std::string_view text, simdjson::dom::parser& p);
 
-enum class kind { string, integer, boolean, object, array, any };
+enum class kind { string, integer, boolean, number, object, array, any };
 
 struct field {
   std::string_view name;
@@ -31,6 +31,8 @@ struct field {
 
 // Checks an object's keys and value types against `fields`: unknown and
 // duplicate keys and wrong types become field errors appended to `errors`.
+// Field names are prefixed: a prefix ending in '.' ("addresses[1].") is
+// joined as is, any other with '/'.
 void check_fields(simdjson::dom::object o, std::initializer_list<field> fields,
                   std::vector<field_error>& errors, std::string_view prefix = {});
 

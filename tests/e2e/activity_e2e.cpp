@@ -56,7 +56,7 @@ struct fixture : running_server {
   std::string key = server.admin_key();
   std::string customer;
   fixture() {
-    auto r = call(port, key, "POST", "/v1/customers", R"({"name":"Ada Farm"})");
+    auto r = call(port, key, "POST", "/v1/customers", R"({"first_name":"Ada","company":"Ada Farm"})");
     BOOST_TEST_REQUIRE(r.status == 201, r.body);
     customer = json_field(r.body, "id").value();
     BOOST_TEST_REQUIRE(call(port, key, "GET", "/v1/customers/" + customer + "?consistent_with=" +

@@ -22,7 +22,7 @@ BOOST_FIXTURE_TEST_SUITE(customers_over_http, running_server)
 BOOST_AUTO_TEST_CASE(create_read_update_and_retry) {
   http_client c(server.port(), server.admin_key());
   auto appended_before = metric(c.get("/metrics").body, "chronicle_appended_events_total");
-  auto created = c.post_json("/v1/customers", R"({"name":"Ada Lovelace","company":"Greens","email":"Ada@Farm.Example","phone":"(415) 555-0123"})");
+  auto created = c.post_json("/v1/customers", R"({"first_name":"Ada","last_name":"Lovelace","company":"Greens","emails":[{"address":"Ada@Farm.Example"}],"phones":[{"number":"(415) 555-0123"}]})");
   BOOST_TEST_REQUIRE(created.status == 201, created.body);
   auto id = json_field(created.body, "id").value();
   BOOST_TEST(created.header("etag") == "\"1\"");
@@ -35,34 +35,34 @@ BOOST_AUTO_TEST_CASE(create_read_update_and_retry) {
   // Read-your-writes with the token, as a query parameter and as a header.
   auto read = c.get("/v1/customers/" + id + "?consistent_with=" + token);
   BOOST_TEST_REQUIRE(read.status == 200, read.body);
-  BOOST_TEST(json_field(read.body, "name").value() == "Ada Lovelace");
+  BOOST_TEST(json_field(read.body, "display_name").value() == "Ada Lovelace");
   BOOST_TEST(read.header("etag") == "\"1\"");
   BOOST_TEST(c.get("/v1/customers/" + id, {{"Consistency-Token", token}}).status == 200);
 
-  auto patched = c.request("PATCH", "/v1/customers/" + id, R"({"company":null,"name":"Ada King"})",
+  auto patched = c.request("PATCH", "/v1/customers/" + id, R"({"company":null,"last_name":"King"})",
                            {{"Content-Type", "application/json"}, {"If-Match", "\"1\""}});
   BOOST_TEST_REQUIRE(patched.status == 200, patched.body);
   BOOST_TEST(patched.header("etag") == "\"2\"");
   BOOST_TEST(json_field(patched.body, "company").value() == "null");
   auto after = c.get("/v1/customers/" + id + "?consistent_with=" + patched.header("consistency-token"));
-  BOOST_TEST(json_field(after.body, "name").value() == "Ada King");
+  BOOST_TEST(json_field(after.body, "display_name").value() == "Ada King");
   BOOST_TEST(json_field(after.body, "version").value() == "2");
 
-  auto stale = c.request("PATCH", "/v1/customers/" + id, R"({"name":"Late"})",
+  auto stale = c.request("PATCH", "/v1/customers/" + id, R"({"first_name":"Late"})",
                          {{"Content-Type", "application/json"}, {"If-Match", "\"1\""}});
   BOOST_TEST(stale.status == 412);
   BOOST_TEST(stale.header("content-type") == "application/problem+json");
   BOOST_TEST(json_field(stale.body, "code").value() == "version_conflict");
 
   // Idempotent retry: same key and body → the original response, no second customer.
-  std::string body = R"({"name":"Bob Baker","email":"bob@bakery.example"})";
+  std::string body = R"({"first_name":"Bob","last_name":"Baker","emails":[{"address":"bob@bakery.example"}]})";
   auto first = c.post_json("/v1/customers", body, {{"Idempotency-Key", "retry-1"}});
   BOOST_TEST_REQUIRE(first.status == 201, first.body);
   auto second = c.post_json("/v1/customers", body, {{"Idempotency-Key", "retry-1"}});
   BOOST_TEST(second.status == 201);
   BOOST_TEST(json_field(second.body, "id").value() == json_field(first.body, "id").value());
   BOOST_TEST(second.header("idempotent-replayed") == "true");
-  auto other = c.post_json("/v1/customers", R"({"name":"Someone Else"})", {{"Idempotency-Key", "retry-1"}});
+  auto other = c.post_json("/v1/customers", R"({"first_name":"Someone Else"})", {{"Idempotency-Key", "retry-1"}});
   BOOST_TEST(other.status == 422);
   BOOST_TEST(json_field(other.body, "code").value() == "idempotency_key_reused");
 
@@ -87,16 +87,17 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_a_problem_and_never_reaches_the_log) {
     std::string code;
   };
   std::vector<bad_case> cases = {
-      {"malformed json", "POST", "/v1/customers", R"({"name": )", "application/json", 400, "malformed_json"},
+      {"malformed json", "POST", "/v1/customers", R"({"first_name": )", "application/json", 400, "malformed_json"},
       {"not an object", "POST", "/v1/customers", R"(["Ada"])", "application/json", 400, "invalid_body"},
-      {"wrong type", "POST", "/v1/customers", R"({"name": 42})", "application/json", 400, "validation_failed"},
-      {"unknown field", "POST", "/v1/customers", R"({"name":"A","nickname":"x"})", "application/json", 400, "validation_failed"},
-      {"duplicate field", "POST", "/v1/customers", R"({"name":"A","name":"B"})", "application/json", 400, "validation_failed"},
-      {"missing name", "POST", "/v1/customers", R"({"email":"a@b.example"})", "application/json", 400, "validation_failed"},
-      {"bad email", "POST", "/v1/customers", R"({"name":"A","email":"nope"})", "application/json", 400, "validation_failed"},
-      {"bad utf-8", "POST", "/v1/customers", "{\"name\":\"\xff\xfe\"}", "application/json", 400, "invalid_utf8"},
+      {"wrong type", "POST", "/v1/customers", R"({"first_name": 42})", "application/json", 400, "validation_failed"},
+      {"unknown field", "POST", "/v1/customers", R"({"first_name":"A","nickname":"x"})", "application/json", 400, "validation_failed"},
+      {"duplicate field", "POST", "/v1/customers", R"({"first_name":"A","first_name":"B"})", "application/json", 400, "validation_failed"},
+      {"missing name", "POST", "/v1/customers", R"({"emails":[{"address":"a@b.example"}]})", "application/json", 400, "validation_failed"},
+      {"the old name field", "POST", "/v1/customers", R"({"name":"Ada"})", "application/json", 400, "validation_failed"},
+      {"bad email", "POST", "/v1/customers", R"({"first_name":"A","emails":[{"address":"nope"}]})", "application/json", 400, "validation_failed"},
+      {"bad utf-8", "POST", "/v1/customers", "{\"first_name\":\"\xff\xfe\"}", "application/json", 400, "invalid_utf8"},
       {"empty body", "POST", "/v1/customers", "", "application/json", 400, "empty_body"},
-      {"wrong media type", "POST", "/v1/customers", R"({"name":"A"})", "text/plain", 415, "unsupported_media_type"},
+      {"wrong media type", "POST", "/v1/customers", R"({"first_name":"A"})", "text/plain", 415, "unsupported_media_type"},
       {"unknown route", "GET", "/v1/nothing", "", "", 404, "route_not_found"},
       {"wrong method", "DELETE", "/v1/customers", "", "", 405, "method_not_allowed"},
       {"bad limit", "GET", "/v1/customers?limit=0", "", "", 400, "invalid_parameter"},
@@ -106,8 +107,8 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_a_problem_and_never_reaches_the_log) {
       {"bad percent escape", "GET", "/v1/customers?limit=%zz", "", "", 400, "invalid_query"},
       {"unknown id", "GET", "/v1/customers/01JAAAAAAAAAAAAAAAAAAAAAAA", "", "", 404, "customer_not_found"},
       {"malformed id", "GET", "/v1/customers/not-an-id", "", "", 404, "customer_not_found"},
-      {"patch unknown", "PATCH", "/v1/customers/01JAAAAAAAAAAAAAAAAAAAAAAA", R"({"name":"X"})", "application/json", 404, "customer_not_found"},
-      {"bad if-match", "PATCH", "/v1/customers/01JAAAAAAAAAAAAAAAAAAAAAAA", R"({"name":"X"})", "application/json", 400, "invalid_header"},
+      {"patch unknown", "PATCH", "/v1/customers/01JAAAAAAAAAAAAAAAAAAAAAAA", R"({"first_name":"X"})", "application/json", 404, "customer_not_found"},
+      {"bad if-match", "PATCH", "/v1/customers/01JAAAAAAAAAAAAAAAAAAAAAAA", R"({"first_name":"X"})", "application/json", 400, "invalid_header"},
   };
   for (auto& bc : cases) {
     std::vector<std::pair<std::string, std::string>> h;
@@ -119,13 +120,13 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_a_problem_and_never_reaches_the_log) {
     BOOST_TEST(json_field(r.body, "code").value_or("") == bc.code, bc.name << ": " << r.body);
     BOOST_TEST(json_field(r.body, "status").value_or("") == std::to_string(bc.status), bc.name);
   }
-  auto wrong = c.post_json("/v1/customers", R"({"name": 42, "nickname": "x"})");
-  BOOST_TEST(wrong.body.find("\"field\":\"name\"") != std::string::npos, wrong.body);
+  auto wrong = c.post_json("/v1/customers", R"({"first_name": 42, "nickname": "x"})");
+  BOOST_TEST(wrong.body.find("\"field\":\"first_name\"") != std::string::npos, wrong.body);
   BOOST_TEST(wrong.body.find("\"field\":\"nickname\"") != std::string::npos, wrong.body);
 
   // A body over the 1 MiB limit gets 413 and the connection is closed.
   http_client big(server.port(), server.admin_key());
-  auto r = big.post_json("/v1/customers", "{\"name\":\"" + std::string(2 << 20, 'a') + "\"}");
+  auto r = big.post_json("/v1/customers", "{\"first_name\":\"" + std::string(2 << 20, 'a') + "\"}");
   BOOST_TEST(r.status == 413);
   BOOST_TEST(json_field(r.body, "code").value_or("") == "body_too_large");
 
@@ -146,7 +147,7 @@ BOOST_AUTO_TEST_CASE(serves_openapi_health_readiness_and_metrics) {
   BOOST_TEST(json_field(doc.body, "openapi").value_or("").rfind("3.1", 0) == 0u);
   BOOST_TEST(c.get("/healthz").status == 200);
   BOOST_TEST(c.get("/readyz").status == 200);
-  BOOST_TEST(c.post_json("/v1/customers", R"({"name":"M"})").status == 201);
+  BOOST_TEST(c.post_json("/v1/customers", R"({"first_name":"M"})").status == 201);
   auto m = c.get("/metrics");
   BOOST_TEST(m.header("content-type").rfind("text/plain", 0) == 0u);
   BOOST_TEST(metric(m.body, "chronicle_http_requests_total{route=\"customers.register\",status=\"201\"}") == 1.0);
@@ -157,7 +158,7 @@ BOOST_AUTO_TEST_CASE(serves_openapi_health_readiness_and_metrics) {
 
 BOOST_AUTO_TEST_CASE(keeps_connections_alive_across_requests) {
   http_client c(server.port(), server.admin_key());
-  for (int i = 0; i < 20; ++i) BOOST_TEST(c.post_json("/v1/customers", R"({"name":"K"})").status == 201);
+  for (int i = 0; i < 20; ++i) BOOST_TEST(c.post_json("/v1/customers", R"({"first_name":"K"})").status == 201);
   auto closing = c.request("GET", "/healthz", {}, {{"Connection", "close"}});
   BOOST_TEST(closing.status == 200);
   BOOST_TEST(c.closed_by_peer());

@@ -24,7 +24,7 @@ std::vector<std::string> all_names(std::uint16_t port, const std::string& key) {
   for (int page = 0; page < 10000; ++page) {
     auto r = c.get("/v1/customers?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor));
     BOOST_REQUIRE_EQUAL(r.status, 200);
-    for (auto& n : item_field(r.body, "name")) names.push_back(n);
+    for (auto& n : item_field(r.body, "first_name")) names.push_back(n);
     cursor = json_field(r.body, "next_cursor").value_or("null");
     if (cursor == "null") break;
   }
@@ -60,7 +60,7 @@ BOOST_AUTO_TEST_CASE(a_restart_keeps_everything_and_reapplies_nothing) {
     http_client c(s.port(), key);
     std::string token;
     for (int i = 0; i < 60; ++i) {
-      auto r = c.post_json("/v1/customers", "{\"name\":\"R" + std::to_string(i) + "\"}");
+      auto r = c.post_json("/v1/customers", "{\"first_name\":\"R" + std::to_string(i) + "\"}");
       BOOST_REQUIRE_EQUAL(r.status, 201);
       ids.push_back(json_field(r.body, "id").value());
     }
@@ -86,7 +86,7 @@ BOOST_AUTO_TEST_CASE(a_restart_keeps_everything_and_reapplies_nothing) {
     BOOST_TEST(json_field(r.body, "version").value() == (i % 5 == 0 ? "2" : "1"));
   }
   // The writer caught up: a stale If-Match is still detected after the restart.
-  auto stale = c.request("PATCH", "/v1/customers/" + ids[0], R"({"name":"X"})",
+  auto stale = c.request("PATCH", "/v1/customers/" + ids[0], R"({"first_name":"X"})",
                          {{"Content-Type", "application/json"}, {"If-Match", "1"}});
   BOOST_TEST(stale.status == 412);
   BOOST_TEST(s.terminate() == 0);
@@ -132,7 +132,7 @@ BOOST_AUTO_TEST_CASE(kill_9_at_random_points_over_many_rounds_loses_and_duplicat
               ++patches_acked[id];
             } else {
               auto name = "k" + std::to_string(round) + "-" + std::to_string(t) + "-" + std::to_string(i);
-              auto r = c.post_json("/v1/customers", "{\"name\":\"" + name + "\"}");
+              auto r = c.post_json("/v1/customers", "{\"first_name\":\"" + name + "\"}");
               if (r.status != 201) break;
               mine.push_back(json_field(r.body, "id").value());
               std::lock_guard lock(m);
@@ -194,7 +194,7 @@ BOOST_AUTO_TEST_CASE(sigterm_finishes_in_flight_requests_and_exits_zero) {
       try {
         http_client c(s.port(), key);
         for (int i = 0; i < 200; ++i) {
-          auto r = c.post_json("/v1/customers", R"({"name":"term"})");
+          auto r = c.post_json("/v1/customers", R"({"first_name":"term"})");
           if (r.status == 201) ++ok;
           else ++failed;
           if (r.header("connection") == "close") break;

@@ -169,7 +169,7 @@ std::uint64_t fill(const std::string& path) {
   return total;
 }
 
-std::string customer_body(const std::string& name) { return "{\"name\":\"" + name + "\"}"; }
+std::string customer_body(const std::string& name) { return "{\"first_name\":\"" + name + "\"}"; }
 
 boost::test_tools::assertion_result running_as_root(boost::unit_test::test_unit_id) {
   boost::test_tools::assertion_result r(::geteuid() == 0);

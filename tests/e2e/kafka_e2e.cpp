@@ -23,22 +23,22 @@ BOOST_AUTO_TEST_CASE(create_read_update_on_kafka) {
     server_process s(dir, {"--kafka", bootstrap, "--kafka-prefix", "e2e.", "--partitions", "4",
                            "--kafka-config", "fetch.wait.max.ms=10"});
     http_client c(s.port(), s.admin_key());
-    auto created = c.post_json("/v1/customers", R"({"name":"Kafka Kate","email":"kate@example.org"})",
+    auto created = c.post_json("/v1/customers", R"({"first_name":"Kafka Kate","emails":[{"address":"kate@example.org"}]})",
                                {{"Idempotency-Key", "k-1"}});
     BOOST_TEST_REQUIRE(created.status == 201, created.body);
     auto id = json_field(created.body, "id").value();
     auto read = c.get("/v1/customers/" + id + "?consistent_with=" + created.header("consistency-token"));
     BOOST_TEST_REQUIRE(read.status == 200, read.body);
     BOOST_TEST(json_field(read.body, "email").value() == "kate@example.org");
-    auto patched = c.request("PATCH", "/v1/customers/" + id, R"({"phone":"+44 20 7946 0958"})",
+    auto patched = c.request("PATCH", "/v1/customers/" + id, R"({"phones":[{"number":"+44 20 7946 0958"}]})",
                              {{"Content-Type", "application/json"}, {"If-Match", "\"1\""}});
     BOOST_TEST_REQUIRE(patched.status == 200, patched.body);
     auto after = c.get("/v1/customers/" + id, {{"Consistency-Token", patched.header("consistency-token")}});
     BOOST_TEST(json_field(after.body, "phone").value() == "+442079460958");
-    BOOST_TEST(c.request("PATCH", "/v1/customers/" + id, R"({"name":"x"})",
+    BOOST_TEST(c.request("PATCH", "/v1/customers/" + id, R"({"first_name":"x"})",
                          {{"Content-Type", "application/json"}, {"If-Match", "\"1\""}})
                    .status == 412);
-    auto again = c.post_json("/v1/customers", R"({"name":"Kafka Kate","email":"kate@example.org"})",
+    auto again = c.post_json("/v1/customers", R"({"first_name":"Kafka Kate","emails":[{"address":"kate@example.org"}]})",
                              {{"Idempotency-Key", "k-1"}});
     BOOST_TEST(json_field(again.body, "id").value() == id);
     BOOST_TEST(s.terminate() == 0);
@@ -57,7 +57,7 @@ BOOST_AUTO_TEST_CASE(brokers_down_mid_run_get_503_in_bounded_time_and_recover) {
   http_client c(s.port(), s.admin_key());
   std::vector<std::string> acked;
   for (int i = 0; i < 5; ++i) {
-    auto r = c.post_json("/v1/customers", R"({"name":"before )" + std::to_string(i) + R"("})");
+    auto r = c.post_json("/v1/customers", R"({"first_name":"before )" + std::to_string(i) + R"("})");
     BOOST_REQUIRE_EQUAL(r.status, 201);
     acked.push_back(json_field(r.body, "id").value());
   }
@@ -65,7 +65,7 @@ BOOST_AUTO_TEST_CASE(brokers_down_mid_run_get_503_in_bounded_time_and_recover) {
   mock.signal(SIGUSR1);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   auto started = std::chrono::steady_clock::now();
-  auto down = c.post_json("/v1/customers", R"({"name":"while down"})");
+  auto down = c.post_json("/v1/customers", R"({"first_name":"while down"})");
   auto took = std::chrono::steady_clock::now() - started;
   BOOST_TEST_MESSAGE("answer while down: " << down.status << " after "
                      << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(brokers_down_mid_run_get_503_in_bounded_time_and_recover) {
   mock.signal(SIGUSR2);
   response back;
   for (int i = 0; i < 60; ++i) {
-    back = c.post_json("/v1/customers", R"({"name":"after )" + std::to_string(i) + R"("})");
+    back = c.post_json("/v1/customers", R"({"first_name":"after )" + std::to_string(i) + R"("})");
     if (back.status == 201) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
@@ -144,7 +144,7 @@ BOOST_AUTO_TEST_CASE(an_erased_person_is_unreadable_in_the_kafka_topic) {
     server_process s(dir, {"--kafka", bootstrap, "--kafka-prefix", "gdpr.", "--partitions", "2",
                            "--kafka-config", "fetch.wait.max.ms=10"});
     http_client c(s.port(), s.admin_key());
-    auto created = c.post_json("/v1/customers", "{\"name\":\"" + name + "\",\"email\":\"" + email + "\"}");
+    auto created = c.post_json("/v1/customers", "{\"first_name\":\"" + name + "\",\"emails\":[{\"address\":\"" + email + "\"}]}");
     BOOST_TEST_REQUIRE(created.status == 201, created.body);
     auto id = json_field(created.body, "id").value();
     // Free text about the person travels sealed too.
@@ -158,7 +158,7 @@ BOOST_AUTO_TEST_CASE(an_erased_person_is_unreadable_in_the_kafka_topic) {
     BOOST_TEST(before.find(marker) == std::string::npos);
     auto erased = c.post_json("/v1/customers/" + id + "/erase", "{}");
     BOOST_TEST_REQUIRE(erased.status == 200, erased.body);
-    BOOST_TEST(json_field(erased.body, "name").value() == "[erased]");
+    BOOST_TEST(json_field(erased.body, "first_name").value() == "[erased]");
     auto after = all_topic_bytes(bootstrap, "gdpr.customers", 2);
     BOOST_TEST(after.find("subject.erased") != std::string::npos);
     BOOST_TEST(after.find(marker) == std::string::npos);

@@ -152,7 +152,10 @@ constexpr std::array<caller, caller_count> call_order = {staff, analyst, auditor
 
 struct route_case {
   std::string method;
-  std::string target;  // "{id}": customer A (B for portal(other)); "{key_id}": a spare key
+  // "{id}": customer A (B for portal(other)); "{key_id}": a spare key;
+  // "{address_id}": an address of A; "{fresh_address}": an address of A
+  // added just before each call (for removals); "{tag_id}": a tag id.
+  std::string target;
   std::string body;
   bool is_public;
   std::array<int, caller_count> expect;  // admin, staff, analyst, auditor, portal(own), portal(other)
@@ -162,10 +165,23 @@ struct route_case {
 // the one call that changes what the rows before it would answer.
 const std::vector<route_case>& route_cases() {
   static const std::vector<route_case> cases = {
-      {"POST", "/v1/customers", R"({"name":"Matrix Person"})", false, {201, 201, 403, 403, 403, 403}},
+      {"POST", "/v1/customers", R"({"first_name":"Matrix Person"})", false, {201, 201, 403, 403, 403, 403}},
       {"GET", "/v1/customers", "", false, {200, 200, 200, 403, 403, 403}},
       {"GET", "/v1/customers/{id}", "", false, {200, 200, 200, 403, 200, 403}},
       {"PATCH", "/v1/customers/{id}", R"({"company":"Matrix Co"})", false, {200, 200, 403, 403, 200, 403}},
+      {"POST", "/v1/customers/{id}/deactivate", "", false, {200, 200, 403, 403, 403, 403}},
+      {"POST", "/v1/customers/{id}/reactivate", "", false, {200, 200, 403, 403, 403, 403}},
+      {"GET", "/v1/customers/{id}/addresses", "", false, {200, 200, 200, 403, 200, 403}},
+      {"POST", "/v1/customers/{id}/addresses",
+       R"({"label":"Matrix","street":"2 Side St","city":"Springfield","postal_code":"12345","country":"US"})", false,
+       {201, 201, 403, 403, 201, 403}},
+      {"GET", "/v1/customers/{id}/addresses/{address_id}", "", false, {200, 200, 200, 403, 200, 403}},
+      {"PATCH", "/v1/customers/{id}/addresses/{address_id}", R"({"city":"Matrix City"})", false,
+       {200, 200, 403, 403, 200, 403}},
+      {"DELETE", "/v1/customers/{id}/addresses/{fresh_address}", "", false, {200, 200, 403, 403, 200, 403}},
+      {"POST", "/v1/customers/{id}/tags", R"({"tag_ids":["01JTAGTAGTAGTAGTAGTAGTAGTA"]})", false,
+       {200, 200, 403, 403, 403, 403}},
+      {"DELETE", "/v1/customers/{id}/tags/{tag_id}", "", false, {200, 200, 403, 403, 403, 403}},
       {"POST", "/v1/api-keys", R"({"role":"staff"})", false, {201, 403, 403, 403, 403, 403}},
       {"GET", "/v1/api-keys", "", false, {200, 403, 403, 403, 403, 403}},
       {"DELETE", "/v1/api-keys/{key_id}", "", false, {200, 403, 403, 403, 403, 403}},
@@ -201,9 +217,12 @@ const std::vector<route_case>& route_cases() {
 // before the matrix runs.
 std::map<std::string, std::string> matrix_ids;
 
-std::string substitute(std::string target, const std::string& customer_id, const std::string& key_id) {
-  auto pairs = std::vector<std::pair<std::string, std::string>>{{"{id}", customer_id}, {"{key_id}", key_id}};
+std::string substitute(std::string target, const std::string& customer_id, const std::string& key_id,
+                       const std::string& address_id = "01JADDRESSADDRESSADDRESSAD") {
+  auto pairs = std::vector<std::pair<std::string, std::string>>{
+      {"{id}", customer_id}, {"{key_id}", key_id}, {"{address_id}", address_id}, {"{fresh_address}", address_id}};
   for (auto& [k, v] : matrix_ids) pairs.emplace_back(k, v);
+  if (!matrix_ids.count("{tag_id}")) pairs.emplace_back("{tag_id}", "01JTAGTAGTAGTAGTAGTAGTAGTA");
   for (auto& [from, to] : pairs)
     if (auto p = target.find(from); p != std::string::npos) target.replace(p, from.size(), to);
   return target;
@@ -221,7 +240,7 @@ BOOST_AUTO_TEST_SUITE(security)
 
 BOOST_AUTO_TEST_CASE(every_route_answers_each_role_and_tenant_as_the_route_table_says) {
   auto dir = temp_dir();
-  std::string customer_a, customer_b, staff_key_id, spare_key, spare_key_id, demo_cursor;
+  std::string customer_a, customer_b, address_a, staff_key_id, spare_key, spare_key_id, demo_cursor;
   std::string admin_key;
   std::array<std::string, caller_count> keys;
   {
@@ -229,8 +248,14 @@ BOOST_AUTO_TEST_CASE(every_route_answers_each_role_and_tenant_as_the_route_table
     admin_key = s.admin_key();
     BOOST_TEST_REQUIRE(!admin_key.empty(), "the first start prints an admin key");
     auto port = s.port();
-    customer_a = register_visible(port, admin_key, R"({"name":"Alice Able","email":"alice@able.example"})").id;
-    customer_b = register_visible(port, admin_key, R"({"name":"Bob Baker","email":"bob@baker.example"})").id;
+    customer_a = register_visible(port, admin_key,
+                                  R"({"first_name":"Alice","last_name":"Able","emails":[{"address":"alice@able.example"}],)"
+                                  R"("addresses":[{"label":"Home","street":"1 Main St","city":"Springfield","postal_code":"12345","country":"US"}]})")
+                     .id;
+    customer_b = register_visible(port, admin_key, R"({"first_name":"Bob Baker","emails":[{"address":"bob@baker.example"}]})").id;
+    auto a_addresses = call(port, admin_key, "GET", "/v1/customers/" + customer_a + "/addresses");
+    BOOST_TEST_REQUIRE(a_addresses.status == 200, a_addresses.body);
+    address_a = item_field(a_addresses.body, "id").at(0);
     keys[admin] = admin_key;
     auto staff_k = create_key(port, admin_key, R"({"role":"staff"})");
     keys[staff] = staff_k.key;
@@ -285,7 +310,14 @@ BOOST_AUTO_TEST_CASE(every_route_answers_each_role_and_tenant_as_the_route_table
 
     for (auto& rc : route_cases())
       for (auto who : call_order) {
-        auto target = substitute(rc.target, who == portal_other ? customer_b : customer_a, spare_key_id);
+        auto address = address_a;
+        if (rc.target.find("{fresh_address}") != std::string::npos) {
+          auto added = call(port, admin_key, "POST", "/v1/customers/" + customer_a + "/addresses",
+                            R"({"label":"Spare","street":"3 Spare St","city":"Springfield","postal_code":"12345","country":"US"})");
+          BOOST_TEST_REQUIRE(added.status == 201, added.body);
+          address = json_field(added.body, "id").value_or("");
+        }
+        auto target = substitute(rc.target, who == portal_other ? customer_b : customer_a, spare_key_id, address);
         auto r = call(port, keys[who], rc.method, target, body_for(rc.body, caller_names[who]));
         BOOST_TEST(r.status == rc.expect[who], rc.method << " " << rc.target << " as " << caller_names[who] << ": expected "
                                                          << rc.expect[who] << ", got " << r.status << " " << r.body);
@@ -389,14 +421,17 @@ BOOST_AUTO_TEST_CASE(analysts_see_stable_pseudonyms_and_staff_see_real_values) {
   server_process s(dir);
   auto port = s.port();
   auto id = register_visible(port, s.admin_key(),
-                             R"({"name":"Grace Hopper","email":"grace@navy.example","phone":"+1 202 555 0147"})")
+                             R"({"first_name":"Grace","last_name":"Hopper","emails":[{"address":"grace@navy.example"}],)"
+                             R"("phones":[{"number":"+1 202 555 0147"}],"date_of_birth":"1906-12-09",)"
+                             R"("addresses":[{"label":"Home","street":"9 Navy Yard","city":"Arlington","postal_code":"22202","country":"US","latitude":38.87,"longitude":-77.05}]})")
                 .id;
-  auto other = register_visible(port, s.admin_key(), R"({"name":"Alan Turing","email":"alan@bletchley.example"})").id;
+  auto other = register_visible(port, s.admin_key(), R"({"first_name":"Alan Turing","emails":[{"address":"alan@bletchley.example"}]})").id;
   auto analyst_key = create_key(port, s.admin_key(), R"({"role":"analyst"})").key;
   auto staff_key = create_key(port, s.admin_key(), R"({"role":"staff"})").key;
 
   const std::map<std::string, std::string> real = {
-      {"name", "Grace Hopper"}, {"email", "grace@navy.example"}, {"phone", "+12025550147"}};
+      {"display_name", "Grace Hopper"}, {"first_name", "Grace"}, {"last_name", "Hopper"},
+      {"email", "grace@navy.example"},  {"phone", "+12025550147"},  {"date_of_birth", "1906-12-09"}};
   auto first = call(port, analyst_key, "GET", "/v1/customers/" + id);
   auto second = call(port, analyst_key, "GET", "/v1/customers/" + id);
   BOOST_TEST_REQUIRE(first.status == 200, first.body);
@@ -408,20 +443,26 @@ BOOST_AUTO_TEST_CASE(analysts_see_stable_pseudonyms_and_staff_see_real_values) {
     BOOST_TEST(first.body.find(value) == std::string::npos, "the analyst's answer holds " << value);
     BOOST_TEST(json_field(second.body, field).value_or("") == token, field << " changed between two reads");
   }
-  BOOST_TEST(json_field(first.body, "name").value_or("") != json_field(first.body, "email").value_or(""));
+  BOOST_TEST(json_field(first.body, "first_name").value_or("") != json_field(first.body, "email").value_or(""));
+  for (auto secret : {"Navy Yard", "Arlington", "22202", "38.87"})
+    BOOST_TEST(first.body.find(secret) == std::string::npos, "the analyst's answer holds " << secret << ": " << first.body);
+  auto addresses = call(port, analyst_key, "GET", "/v1/customers/" + id + "/addresses");
+  BOOST_TEST_REQUIRE(addresses.status == 200, addresses.body);
+  BOOST_TEST(addresses.body.find("Navy Yard") == std::string::npos, addresses.body);
+  BOOST_TEST(addresses.body.find("anon_") != std::string::npos, addresses.body);
 
   auto list = call(port, analyst_key, "GET", "/v1/customers?limit=200");
   BOOST_TEST_REQUIRE(list.status == 200, list.body);
-  for (auto& n : item_field(list.body, "name")) BOOST_TEST(n.rfind("anon_", 0) == 0u, "listed to an analyst: " << n);
+  for (auto& n : item_field(list.body, "first_name")) BOOST_TEST(n.rfind("anon_", 0) == 0u, "listed to an analyst: " << n);
   BOOST_TEST(list.body.find("Grace") == std::string::npos, list.body);
   BOOST_TEST(list.body.find("Turing") == std::string::npos, list.body);
-  auto names = item_field(list.body, "name");
+  auto names = item_field(list.body, "first_name");
   BOOST_TEST((names.size() == 2u && names[0] != names[1]), "two people, two pseudonyms: " << list.body);
 
   auto seen = call(port, staff_key, "GET", "/v1/customers/" + id);
   BOOST_TEST_REQUIRE(seen.status == 200, seen.body);
   for (auto& [field, value] : real) BOOST_TEST(json_field(seen.body, field).value_or("") == value, field);
-  BOOST_TEST(json_field(call(port, staff_key, "GET", "/v1/customers/" + other).body, "name").value_or("") == "Alan Turing");
+  BOOST_TEST(json_field(call(port, staff_key, "GET", "/v1/customers/" + other).body, "display_name").value_or("") == "Alan Turing");
   BOOST_TEST(s.terminate() == 0);
   remove_dir(dir);
 }
@@ -433,31 +474,49 @@ BOOST_AUTO_TEST_CASE(a_second_customer_with_the_same_email_or_phone_is_a_conflic
     server_process s(dir);
     admin_key = s.admin_key();
     auto port = s.port();
-    auto ada = register_visible(port, admin_key, R"({"name":"Ada","email":"Ada@X.example","phone":"(415) 555-0177"})").id;
+    auto ada = register_visible(port, admin_key,
+                                R"({"first_name":"Ada","emails":[{"address":"Ada@X.example"},{"address":"orders@x.example"}],)"
+                                R"("phones":[{"number":"(415) 555-0177"}]})")
+                   .id;
 
-    auto same_email = call(port, admin_key, "POST", "/v1/customers", R"({"name":"Ada Two","email":"ada@x.EXAMPLE"})");
+    auto same_email = call(port, admin_key, "POST", "/v1/customers", R"({"first_name":"Ada Two","emails":[{"address":"ada@x.EXAMPLE"}]})");
     BOOST_TEST(same_email.status == 409, same_email.body);
     BOOST_TEST(same_email.header("content-type") == "application/problem+json");
     BOOST_TEST(json_field(same_email.body, "code").value_or("") == "duplicate_email", same_email.body);
     BOOST_TEST(json_field(same_email.body, "detail").value_or("").find(ada) != std::string::npos, same_email.body);
+    BOOST_TEST(json_field(same_email.body, "existing_id").value_or("") == ada, same_email.body);
+    // The second email of a customer is claimed as well.
+    auto second_email = call(port, admin_key, "POST", "/v1/customers",
+                             R"({"first_name":"Ada Five","emails":[{"address":"ORDERS@x.example"}]})");
+    BOOST_TEST(second_email.status == 409, second_email.body);
+    BOOST_TEST(json_field(second_email.body, "existing_id").value_or("") == ada, second_email.body);
 
-    auto same_phone = call(port, admin_key, "POST", "/v1/customers", R"({"name":"Ada Three","phone":"+1 415.555.0177"})");
+    auto same_phone = call(port, admin_key, "POST", "/v1/customers", R"({"first_name":"Ada Three","phones":[{"number":"+1 415.555.0177"}]})");
     BOOST_TEST(same_phone.status == 409, same_phone.body);
     BOOST_TEST(json_field(same_phone.body, "code").value_or("") == "duplicate_phone", same_phone.body);
     BOOST_TEST(json_field(same_phone.body, "detail").value_or("").find(ada) != std::string::npos, same_phone.body);
 
     // Taking the address over by a change is refused the same way.
-    auto other = register_visible(port, admin_key, R"({"name":"Other","email":"other@x.example"})").id;
-    auto taken = call(port, admin_key, "PATCH", "/v1/customers/" + other, R"({"email":"ADA@x.example"})");
+    auto other = register_visible(port, admin_key, R"({"first_name":"Other","emails":[{"address":"other@x.example"}]})").id;
+    auto taken = call(port, admin_key, "PATCH", "/v1/customers/" + other,
+                      R"({"emails":[{"address":"other@x.example"},{"address":"ADA@x.example"}]})");
     BOOST_TEST(taken.status == 409, taken.body);
     BOOST_TEST(json_field(taken.body, "code").value_or("") == "duplicate_email", taken.body);
+    // A portal key gets the conflict without learning who holds the value.
+    auto portal = create_key(port, admin_key, R"({"role":"portal","customer_id":")" + other + "\"}");
+    auto by_portal = call(port, portal.key, "PATCH", "/v1/customers/" + other, R"({"phones":[{"number":"415-555-0177"}]})");
+    BOOST_TEST(by_portal.status == 409, by_portal.body);
+    BOOST_TEST(json_field(by_portal.body, "code").value_or("") == "duplicate_phone", by_portal.body);
+    BOOST_TEST(by_portal.body.find(ada) == std::string::npos, "the portal learns the holder: " << by_portal.body);
+    BOOST_TEST(!json_field(by_portal.body, "existing_id").has_value(), by_portal.body);
     BOOST_TEST(s.terminate() == 0);
   }
   auto acme_key = add_tenant_with_admin(dir, "acme");
   server_process s(dir);
-  auto r = call(s.port(), acme_key, "POST", "/v1/customers", R"({"name":"Acme Ada","email":"Ada@X.example","phone":"(415) 555-0177"})");
+  auto r = call(s.port(), acme_key, "POST", "/v1/customers",
+                R"({"first_name":"Acme Ada","emails":[{"address":"Ada@X.example"}],"phones":[{"number":"(415) 555-0177"}]})");
   BOOST_TEST(r.status == 201, "the same email and phone in another tenant: " << r.status << " " << r.body);
-  auto again = call(s.port(), admin_key, "POST", "/v1/customers", R"({"name":"Ada Four","email":"ada@X.example"})");
+  auto again = call(s.port(), admin_key, "POST", "/v1/customers", R"({"first_name":"Ada Four","emails":[{"address":"ada@X.example"}]})");
   BOOST_TEST(again.status == 409, "demo still holds the address after a restart: " << again.body);
   BOOST_TEST(s.terminate() == 0);
   remove_dir(dir);
@@ -472,6 +531,8 @@ BOOST_AUTO_TEST_CASE(an_erased_person_is_nowhere_on_disk_and_their_contacts_are_
   auto name = "Zelda Quux" + marker;
   auto email = "zq" + marker + "@example.org";
   auto new_email = "zqnew" + marker + "@example.org";
+  auto second_email = "zqtwo" + marker + "@example.org";
+  auto street = "7 Quux Lane " + marker;
   auto subscriber = random_digits(7);
   auto phone_typed = "+1 628 " + subscriber.substr(0, 3) + " " + subscriber.substr(3);
   auto phone_digits = "628" + subscriber;
@@ -481,8 +542,9 @@ BOOST_AUTO_TEST_CASE(an_erased_person_is_nowhere_on_disk_and_their_contacts_are_
   auto call_subject = "Missed delivery " + marker + "i1";
   auto call_summary = "Neighbour took the box " + marker + "i2";
   auto task_title = "Refund box " + marker + "t1";
-  const std::vector<std::string> personal = {name,      email,     new_email,    phone_digits, marker,    note_text,
-                                             note_edit, call_subject, call_summary, task_title};
+  const std::vector<std::string> personal = {name,      email,        new_email,    second_email, street,
+                                             phone_digits, marker,    note_text,    note_edit,    call_subject,
+                                             call_summary, task_title};
 
   std::string admin_key, id;
   {
@@ -493,10 +555,14 @@ BOOST_AUTO_TEST_CASE(an_erased_person_is_nowhere_on_disk_and_their_contacts_are_
     // keys themselves are not personal, so they must not carry the marker.
     auto idempotency = "erase-" + random_hex(8);
     id = register_visible(port, admin_key,
-                          "{\"name\":\"" + name + "\",\"email\":\"" + email + "\",\"phone\":\"" + phone_typed + "\"}",
+                          "{\"first_name\":\"" + name + "\",\"emails\":[{\"address\":\"" + email +
+                              "\"},{\"address\":\"" + second_email + "\"}],\"phones\":[{\"number\":\"" + phone_typed +
+                              "\"}],\"addresses\":[{\"label\":\"Home\",\"street\":\"" + street +
+                              "\",\"city\":\"Springfield\",\"postal_code\":\"12345\",\"country\":\"US\"}]}",
                           {{"Idempotency-Key", idempotency + "-1"}})
              .id;
-    auto patched = call(port, admin_key, "PATCH", "/v1/customers/" + id, "{\"email\":\"" + new_email + "\"}",
+    auto patched = call(port, admin_key, "PATCH", "/v1/customers/" + id,
+                        "{\"emails\":[{\"address\":\"" + new_email + "\"},{\"address\":\"" + second_email + "\"}]}",
                         {{"Idempotency-Key", idempotency + "-2"}});
     BOOST_TEST_REQUIRE(patched.status == 200, patched.body);
     auto read = call(port, admin_key, "GET", "/v1/customers/" + id + "?consistent_with=" + patched.header("consistency-token"));
@@ -504,6 +570,7 @@ BOOST_AUTO_TEST_CASE(an_erased_person_is_nowhere_on_disk_and_their_contacts_are_
     BOOST_TEST_REQUIRE(json_field(read.body, "email").value_or("") == new_email, read.body);
     BOOST_TEST(json_field(read.body, "phone").value_or("") == "+1" + phone_digits, read.body);
     BOOST_TEST(call(port, admin_key, "GET", "/v1/customers?limit=200").status == 200);
+    BOOST_TEST(call(port, admin_key, "GET", "/v1/customers/" + id + "/addresses").status == 200);
     auto note = call(port, admin_key, "POST", "/v1/customers/" + id + "/notes", "{\"body\":\"" + note_text + "\"}",
                      {{"Idempotency-Key", idempotency + "-3"}});
     BOOST_TEST_REQUIRE(note.status == 201, note.body);
@@ -521,13 +588,15 @@ BOOST_AUTO_TEST_CASE(an_erased_person_is_nowhere_on_disk_and_their_contacts_are_
 
     auto erased = call(port, admin_key, "POST", "/v1/customers/" + id + "/erase");
     BOOST_TEST_REQUIRE(erased.status == 200, erased.status << " " << erased.body);
-    for (auto field : {"name", "email", "phone"})
+    for (auto field : {"display_name", "first_name", "email", "phone"})
       BOOST_TEST(json_field(erased.body, field).value_or("") == "[erased]", field << ": " << erased.body);
+    BOOST_TEST(erased.body.find(R"("addresses":[])") != std::string::npos, erased.body);
+    BOOST_TEST(erased.body.find(R"("emails":[])") != std::string::npos, erased.body);
     BOOST_TEST(json_field(erased.body, "erased").value_or("") == "true", erased.body);
 
     auto after = call(port, admin_key, "GET", "/v1/customers/" + id + "?consistent_with=" + erased.header("consistency-token"));
     BOOST_TEST(after.status == 200, after.body);
-    for (auto field : {"name", "email", "phone"})
+    for (auto field : {"display_name", "first_name", "email", "phone"})
       BOOST_TEST(json_field(after.body, field).value_or("") == "[erased]", field << ": " << after.body);
     for (auto what : {"notes", "interactions", "tasks", "timeline"}) {
       auto r = call(port, admin_key, "GET", "/v1/customers/" + id + "/" + what);
@@ -538,12 +607,12 @@ BOOST_AUTO_TEST_CASE(an_erased_person_is_nowhere_on_disk_and_their_contacts_are_
     auto late_note = call(port, admin_key, "POST", "/v1/customers/" + id + "/notes", R"({"body":"after"})");
     BOOST_TEST(late_note.status == 409, late_note.body);
     BOOST_TEST(json_field(late_note.body, "code").value_or("") == "customer_erased", late_note.body);
-    auto patch = call(port, admin_key, "PATCH", "/v1/customers/" + id, R"({"name":"Back Again"})");
+    auto patch = call(port, admin_key, "PATCH", "/v1/customers/" + id, R"({"first_name":"Back Again"})");
     BOOST_TEST(patch.status == 409, patch.body);
     BOOST_TEST(json_field(patch.body, "code").value_or("") == "customer_erased", patch.body);
     auto twice = call(port, admin_key, "POST", "/v1/customers/" + id + "/erase");
     BOOST_TEST(twice.status == 200, "erasing twice: " << twice.status << " " << twice.body);
-    BOOST_TEST(json_field(twice.body, "name").value_or("") == "[erased]", twice.body);
+    BOOST_TEST(json_field(twice.body, "first_name").value_or("") == "[erased]", twice.body);
 
     std::size_t files = 0;
     auto found = scan_files(dir, {personal.begin(), personal.end()}, files);
@@ -566,7 +635,7 @@ BOOST_AUTO_TEST_CASE(an_erased_person_is_nowhere_on_disk_and_their_contacts_are_
     server_process s(dir);
     auto r = call(s.port(), admin_key, "GET", "/v1/customers/" + id);
     BOOST_TEST(r.status == 200, r.body);
-    BOOST_TEST(json_field(r.body, "name").value_or("") == "[erased]", "after a restart: " << r.body);
+    BOOST_TEST(json_field(r.body, "first_name").value_or("") == "[erased]", "after a restart: " << r.body);
     // The trail outlives the data it is about, and holds none of it.
     auto trail = audit_with(s.port(), admin_key, id, 1);
     BOOST_TEST(trail.status == 200, trail.body);
@@ -583,8 +652,9 @@ BOOST_AUTO_TEST_CASE(an_erased_person_is_nowhere_on_disk_and_their_contacts_are_
   auto port = s.port();
   auto r = call(port, admin_key, "GET", "/v1/customers/" + id);
   BOOST_TEST(r.status == 200, "after a replay: " << r.status << " " << r.body);
-  for (auto field : {"name", "email", "phone"})
+  for (auto field : {"display_name", "first_name", "email", "phone"})
     BOOST_TEST(json_field(r.body, field).value_or("") == "[erased]", "after a replay, " << field << ": " << r.body);
+  BOOST_TEST(r.body.find(R"("addresses":[])") != std::string::npos, r.body);
   BOOST_TEST(json_field(r.body, "erased").value_or("") == "true", r.body);
   for (auto what : {"notes", "interactions", "tasks", "timeline"}) {
     auto a = call(port, admin_key, "GET", "/v1/customers/" + id + "/" + what);
@@ -594,9 +664,11 @@ BOOST_AUTO_TEST_CASE(an_erased_person_is_nowhere_on_disk_and_their_contacts_are_
 
   // The email and phone the person held when erased are free again.
   auto reuse = call(port, admin_key, "POST", "/v1/customers",
-                    "{\"name\":\"New Owner\",\"email\":\"" + new_email + "\",\"phone\":\"" + phone_typed + "\"}");
+                    "{\"first_name\":\"New Owner\",\"emails\":[{\"address\":\"" + new_email + "\"},{\"address\":\"" +
+                        second_email + "\"}],\"phones\":[{\"number\":\"" + phone_typed + "\"}]}");
   BOOST_TEST(reuse.status == 201, "reusing an erased person's contacts: " << reuse.status << " " << reuse.body);
-  auto first_email = call(port, admin_key, "POST", "/v1/customers", "{\"name\":\"Old Owner\",\"email\":\"" + email + "\"}");
+  auto first_email =
+      call(port, admin_key, "POST", "/v1/customers", "{\"first_name\":\"Old Owner\",\"emails\":[{\"address\":\"" + email + "\"}]}");
   BOOST_TEST(first_email.status == 201, first_email.body);
   BOOST_TEST(s.terminate() == 0);
   remove_dir(dir);
@@ -610,7 +682,7 @@ BOOST_AUTO_TEST_CASE(a_wrong_master_key_fails_closed_and_the_right_one_reopens_t
   {
     server_process s(dir, {}, {"CHRONICLE_MASTER_KEY=" + key_a});
     admin_key = s.admin_key();
-    id = register_visible(s.port(), admin_key, R"({"name":"Kept Secret","email":"kept@secret.example"})").id;
+    id = register_visible(s.port(), admin_key, R"({"first_name":"Kept Secret","emails":[{"address":"kept@secret.example"}]})").id;
     BOOST_TEST(s.terminate() == 0);
   }
   auto mentions_master_key = [](const captured_run& r) {
@@ -630,7 +702,7 @@ BOOST_AUTO_TEST_CASE(a_wrong_master_key_fails_closed_and_the_right_one_reopens_t
   server_process s(dir, {}, {"CHRONICLE_MASTER_KEY=" + key_a});
   auto r = call(s.port(), admin_key, "GET", "/v1/customers/" + id);
   BOOST_TEST(r.status == 200, r.body);
-  BOOST_TEST(json_field(r.body, "name").value_or("") == "Kept Secret", r.body);
+  BOOST_TEST(json_field(r.body, "first_name").value_or("") == "Kept Secret", r.body);
   BOOST_TEST(json_field(r.body, "email").value_or("") == "kept@secret.example", r.body);
   BOOST_TEST(s.terminate() == 0);
   remove_dir(dir);
@@ -643,7 +715,7 @@ BOOST_AUTO_TEST_CASE(the_audit_trail_records_each_read_and_change_newest_first_f
   auto staff = create_key(port, s.admin_key(), R"({"role":"staff"})");
   auto auditor = create_key(port, s.admin_key(), R"({"role":"auditor"})");
 
-  auto c = register_visible(port, staff.key, R"({"name":"Trail Person","email":"trail@person.example"})");
+  auto c = register_visible(port, staff.key, R"({"first_name":"Trail Person","emails":[{"address":"trail@person.example"}]})");
   auto patched = call(port, staff.key, "PATCH", "/v1/customers/" + c.id, R"({"company":"Trail Co"})");
   BOOST_TEST_REQUIRE(patched.status == 200, patched.body);
   auto list = call(port, staff.key, "GET", "/v1/customers?consistent_with=" + patched.header("consistency-token"));
@@ -748,7 +820,7 @@ BOOST_AUTO_TEST_CASE(operators_manage_tenants_and_keys_from_the_cli_without_seei
   auto gone = call(s.port(), staff.key, "GET", "/v1/customers");
   BOOST_TEST(gone.status == 401, "a key revoked with the CLI: " << gone.status << " " << gone.body);
   BOOST_TEST(call(s.port(), cli_key, "GET", "/v1/customers").status == 200, "a key made with the CLI works");
-  BOOST_TEST(call(s.port(), cli_key, "POST", "/v1/customers", R"({"name":"No"})").status == 403, "and has its role");
+  BOOST_TEST(call(s.port(), cli_key, "POST", "/v1/customers", R"({"first_name":"No"})").status == 403, "and has its role");
   BOOST_TEST(s.terminate() == 0);
   remove_dir(dir);
 }

@@ -6,7 +6,9 @@
 #include <string_view>
 
 #include "schemas/access_codec.hpp"
+#include "schemas/activity_codec.hpp"
 #include "schemas/customer_codec.hpp"
+#include "schemas/tag_codec.hpp"
 
 namespace {
 
@@ -24,6 +26,16 @@ const decoder decoders[] = {
     [](std::string_view b) { settle(chronicle::schemas::customer_codec::parse_register(b)); },
     [](std::string_view b) { settle(chronicle::schemas::customer_codec::parse_update(b)); },
     [](std::string_view b) { settle(chronicle::schemas::access_codec::parse_create_key(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::customer_codec::parse_address(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::customer_codec::parse_address_patch(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::customer_codec::parse_tag_ids(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::tag_codec::parse_create(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::tag_codec::parse_update(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::activity_codec::parse_add_note(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::activity_codec::parse_edit_note(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::activity_codec::parse_log_interaction(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::activity_codec::parse_create_task(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::activity_codec::parse_update_task(b)); },
 };
 
 }  // namespace

@@ -8,8 +8,10 @@
 #include <string_view>
 
 #include "schemas/access_codec.hpp"
+#include "schemas/activity_codec.hpp"
 #include "schemas/audit_codec.hpp"
 #include "schemas/customer_codec.hpp"
+#include "schemas/tag_codec.hpp"
 #include "schemas/envelope_codec.hpp"
 
 namespace codecs = chronicle::schemas;
@@ -26,6 +28,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   settle(codecs::customer_codec::decode_state(bytes));
   settle(codecs::access_codec::decode_tenant(bytes));
   settle(codecs::access_codec::decode_key(bytes));
+  settle(codecs::tag_codec::decode_state(bytes));
+  settle(codecs::activity_codec::decode_state(bytes));
+  settle(codecs::activity_codec::parse_note_doc(bytes));
+  settle(codecs::activity_codec::parse_interaction_doc(bytes));
+  settle(codecs::activity_codec::parse_task_doc(bytes));
   auto env = codecs::decode_envelope(bytes);
   if (!env) return 0;
   // A decoded envelope encodes and decodes to itself.
@@ -33,6 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!again || codecs::encode_envelope(*again) != codecs::encode_envelope(*env)) __builtin_trap();
   settle(codecs::customer_codec::decode_event(*env));
   settle(codecs::access_codec::decode_event(*env));
+  settle(codecs::tag_codec::decode_event(*env));
+  settle(codecs::activity_codec::decode_event(*env));
   settle(codecs::audit_codec::decode_recorded(*env));
   settle(codecs::audit_codec::customer_subject(*env));
   return 0;

@@ -30,7 +30,7 @@ std::vector<event_envelope> all_events(commands::event_log& log) {
 customers::update_customer rename(const std::string& id, std::string name) {
   customers::update_customer u;
   u.id = id;
-  u.name = std::move(name);
+  u.first_name = std::move(name);
   return u;
 }
 
@@ -218,6 +218,33 @@ BOOST_AUTO_TEST_CASE(embedded_log_and_rocksdb_state_survive_a_reopen) {
   BOOST_REQUIRE(replay.ok());
   BOOST_TEST(replay->replayed);
   BOOST_TEST(all_events(*log).size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(every_email_and_phone_of_a_customer_is_claimed_and_released) {
+  memory_side s;
+  auto ada = new_customer(s.ex, "Ada", std::string("ada@farm.example"));
+  ada.emails.push_back({"Orders@Farm.example", "", false});
+  ada.phones = {{"+14155550100", "", false}, {"+14155550101", "", false}};
+  BOOST_REQUIRE(run(s.ex, cc::register_customer(meta(), ada)).ok());
+  // Any of Ada's values, in any case, is taken; the holder is named.
+  auto bob = new_customer(s.ex, "Bob", std::string("ORDERS@farm.example"));
+  auto dup = run(s.ex, cc::register_customer(meta(), bob));
+  BOOST_REQUIRE(!dup.ok());
+  BOOST_TEST(dup.err().code == "duplicate_email");
+  BOOST_TEST(dup.err().existing_id == ada.id);
+  bob.emails.clear();
+  bob.phones = {{"+14155550101", "", false}};
+  auto dup_phone = run(s.ex, cc::register_customer(meta(), bob));
+  BOOST_REQUIRE(!dup_phone.ok());
+  BOOST_TEST(dup_phone.err().code == "duplicate_phone");
+  // Ada drops the second email and phone: they are free again.
+  customers::update_customer u;
+  u.id = ada.id;
+  u.emails = std::vector<customers::email_input>{{"ada@farm.example", "", true}};
+  u.phones = std::vector<customers::phone_input>{{"+14155550100", "", true}};
+  BOOST_REQUIRE(run(s.ex, cc::update_customer(meta(), u, std::nullopt)).ok());
+  bob.emails = {{"orders@farm.example", "", true}};
+  BOOST_TEST(run(s.ex, cc::register_customer(meta(), bob)).ok());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -62,8 +62,8 @@ inline customers::register_customer new_customer(commands::executor& ex, std::st
                                                   std::optional<std::string> email = std::nullopt) {
   customers::register_customer c;
   c.id = ex.new_id();
-  c.name = std::move(name);
-  c.email = std::move(email);
+  c.first_name = std::move(name);
+  if (email) c.emails.push_back({std::move(*email), "", true});
   return c;
 }
 

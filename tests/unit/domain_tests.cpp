@@ -11,38 +11,58 @@ using namespace chronicle;
 using namespace chronicle::customers;
 
 namespace {
+const std::string cid = "01JAAAAAAAAAAAAAAAAAAAAAAA";
+
 customer registered_state() {
-  customer c;
-  return evolve(c, customer_registered{"01JAAAAAAAAAAAAAAAAAAAAAAA", "Ada Farm", "Greens Ltd", "ada@farm.example", "+14155550123"}, 1000);
+  customer_registered e;
+  e.id = cid;
+  e.first_name = "Ada Farm";
+  e.company = "Greens Ltd";
+  e.emails = {{"ada@farm.example", "", true}};
+  e.phones = {{"+14155550123", "", true}};
+  return evolve(customer{}, e, 1000);
+}
+
+register_customer named(std::string first) {
+  register_customer r;
+  r.id = cid;
+  r.first_name = std::move(first);
+  return r;
 }
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(customer_scenarios)
 
 BOOST_AUTO_TEST_CASE(registering_normalises_email_and_phone) {
-  auto r = decide(customer{}, register_customer{"01JAAAAAAAAAAAAAAAAAAAAAAA", "  Ada  ", std::nullopt,
-                                                "Ada@Farm.EXAMPLE", "(415) 555-0123"});
+  auto cmd = named("  Ada  ");
+  cmd.emails = {{"Ada@Farm.EXAMPLE", "", false}};
+  cmd.phones = {{"(415) 555-0123", "", false}};
+  auto r = decide(customer{}, cmd);
   BOOST_REQUIRE(r.ok());
   BOOST_REQUIRE_EQUAL(r->size(), 1u);
   auto& e = std::get<customer_registered>(r->front());
-  BOOST_TEST(e.name == "Ada");
-  BOOST_TEST(e.email == "Ada@farm.example");
-  BOOST_TEST(e.phone == "+14155550123");
+  BOOST_TEST(e.first_name == "Ada");
+  BOOST_TEST(e.emails.at(0).address == "Ada@farm.example");
+  BOOST_TEST(e.emails.at(0).primary);
+  BOOST_TEST(e.phones.at(0).number == "+14155550123");
   BOOST_TEST(e.company == "");
 }
 
 BOOST_AUTO_TEST_CASE(registering_without_name_is_rejected_per_field) {
-  auto r = decide(customer{}, register_customer{"01JAAAAAAAAAAAAAAAAAAAAAAA", "   ", std::nullopt, "not-an-email", "12"});
+  auto cmd = named("   ");
+  cmd.emails = {{"not-an-email", "", false}};
+  cmd.phones = {{"12", "", false}};
+  auto r = decide(customer{}, cmd);
   BOOST_REQUIRE(!r.ok());
   BOOST_TEST(r.err().kind == errc::invalid_argument);
   BOOST_REQUIRE_EQUAL(r.err().fields.size(), 3u);
-  BOOST_TEST(r.err().fields[0].field == "name");
-  BOOST_TEST(r.err().fields[1].field == "email");
-  BOOST_TEST(r.err().fields[2].field == "phone");
+  BOOST_TEST(r.err().fields[0].field == "first_name");
+  BOOST_TEST(r.err().fields[1].field == "emails[0].address");
+  BOOST_TEST(r.err().fields[2].field == "phones[0].number");
 }
 
 BOOST_AUTO_TEST_CASE(registering_twice_is_rejected) {
-  auto r = decide(registered_state(), register_customer{"01JAAAAAAAAAAAAAAAAAAAAAAA", "Ada", {}, {}, {}});
+  auto r = decide(registered_state(), named("Ada"));
   BOOST_REQUIRE(!r.ok());
   BOOST_TEST(r.err().kind == errc::already_exists);
 }
@@ -50,51 +70,71 @@ BOOST_AUTO_TEST_CASE(registering_twice_is_rejected) {
 BOOST_AUTO_TEST_CASE(names_longer_than_200_characters_are_rejected) {
   std::string name;
   for (int i = 0; i < 201; ++i) name += "é";  // 201 code points, 402 bytes
-  auto r = decide(customer{}, register_customer{"01JAAAAAAAAAAAAAAAAAAAAAAA", name, {}, {}, {}});
+  auto r = decide(customer{}, named(name));
   BOOST_REQUIRE(!r.ok());
   BOOST_TEST(r.err().fields.at(0).code == "too_long");
   name.resize(name.size() - 2);
-  BOOST_TEST(decide(customer{}, register_customer{"01JAAAAAAAAAAAAAAAAAAAAAAA", name, {}, {}, {}}).ok());
+  BOOST_TEST(decide(customer{}, named(name)).ok());
 }
 
 BOOST_AUTO_TEST_CASE(updating_emits_only_the_changed_fields) {
-  update_customer u{"01JAAAAAAAAAAAAAAAAAAAAAAA", std::string("Ada Farm"), std::string(""), std::string("new@farm.example"), std::nullopt};
+  update_customer u;
+  u.id = cid;
+  u.first_name = "Ada Farm";
+  u.company = "";
+  u.emails = std::vector<email_input>{{"new@farm.example", "", false}};
   auto r = decide(registered_state(), u);
   BOOST_REQUIRE(r.ok());
   BOOST_REQUIRE_EQUAL(r->size(), 1u);
   auto& e = std::get<customer_updated>(r->front());
-  BOOST_TEST(!e.name.has_value());                 // unchanged
-  BOOST_TEST(e.company.value() == "");             // cleared
-  BOOST_TEST(e.email.value() == "new@farm.example");
-  BOOST_TEST(!e.phone.has_value());
+  BOOST_TEST(!e.first_name.has_value());  // unchanged
+  BOOST_TEST(e.company.value() == "");    // cleared
+  BOOST_TEST(e.emails.value().at(0).address == "new@farm.example");
+  BOOST_TEST(!e.phones.has_value());
 }
 
 BOOST_AUTO_TEST_CASE(an_update_that_changes_nothing_emits_no_event) {
-  update_customer u{"01JAAAAAAAAAAAAAAAAAAAAAAA", std::string("Ada Farm"), std::nullopt, std::string("ada@FARM.example"), std::nullopt};
+  update_customer u;
+  u.id = cid;
+  u.first_name = "Ada Farm";
+  u.emails = std::vector<email_input>{{"ada@FARM.example", "", true}};
   auto r = decide(registered_state(), u);
   BOOST_REQUIRE(r.ok());
   BOOST_TEST(r->empty());
 }
 
 BOOST_AUTO_TEST_CASE(updating_an_unknown_customer_is_not_found) {
-  auto r = decide(customer{}, update_customer{"01JAAAAAAAAAAAAAAAAAAAAAAA", std::string("X"), {}, {}, {}});
+  update_customer u;
+  u.id = cid;
+  u.first_name = "X";
+  auto r = decide(customer{}, u);
   BOOST_REQUIRE(!r.ok());
   BOOST_TEST(r.err().kind == errc::not_found);
 }
 
-BOOST_AUTO_TEST_CASE(clearing_the_name_is_rejected) {
-  auto r = decide(registered_state(), update_customer{"01JAAAAAAAAAAAAAAAAAAAAAAA", std::string(""), {}, {}, {}});
+BOOST_AUTO_TEST_CASE(clearing_every_name_is_rejected) {
+  update_customer u;
+  u.id = cid;
+  u.first_name = "";
+  u.company = "";
+  auto r = decide(registered_state(), u);
   BOOST_REQUIRE(!r.ok());
-  BOOST_TEST(r.err().fields.at(0).field == "name");
+  BOOST_TEST(r.err().fields.at(0).field == "first_name");
+  BOOST_TEST(r.err().fields.at(0).code == "required");
 }
 
 BOOST_AUTO_TEST_CASE(evolve_applies_updates_and_timestamps) {
   auto s = registered_state();
-  s = evolve(s, customer_updated{s.id, std::string("B"), std::string(""), std::nullopt, std::string("")}, 2000);
-  BOOST_TEST(s.name == "B");
+  customer_updated u;
+  u.id = s.id;
+  u.first_name = "B";
+  u.company = "";
+  u.phones = std::vector<phone_entry>{};
+  s = evolve(s, u, 2000);
+  BOOST_TEST(s.first_name == "B");
   BOOST_TEST(s.company == "");
-  BOOST_TEST(s.email == "ada@farm.example");
-  BOOST_TEST(s.phone == "");
+  BOOST_TEST(s.primary_email()->address == "ada@farm.example");
+  BOOST_TEST(s.phones.empty());
   BOOST_TEST(s.created_at == 1000);
   BOOST_TEST(s.updated_at == 2000);
 }

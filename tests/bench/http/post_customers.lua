@@ -36,7 +36,7 @@ end
 function request()
   issued = issued + 1
   local body = string.format(
-    '{"name": "Bench Customer %s %d %d", "email": "bench-%s-%d-%d@example.com"}',
+    '{"first_name": "Bench Customer %s %d %d", "emails": [{"address": "bench-%s-%d-%d@example.com"}]}',
     run_tag, tid, issued, run_tag, tid, issued)
   return wrk.format("POST", "/v1/customers", nil, body)
 end
