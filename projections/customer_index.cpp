@@ -547,7 +547,7 @@ struct customer_index::tenants {
   std::map<std::string, std::unique_ptr<tenant_index>, std::less<>> by_name;
 };
 
-customer_index::customer_index() : tenants_(std::make_unique<tenants>()) {}
+customer_index::customer_index(customer_plan plan) : tenants_(std::make_unique<tenants>()), plan_(plan) {}
 customer_index::~customer_index() = default;
 
 const customer_index::tenant_index* customer_index::find(std::string_view tenant) const {
@@ -1236,8 +1236,8 @@ bitset exact_bits(const tenant_index& t, const constraint& c) {
 
 class executor {
  public:
-  executor(const tenant_index& t, const typed_query& tq, const customer_query& cq)
-      : t_(t), tq_(tq), cq_(cq) {}
+  executor(const tenant_index& t, const typed_query& tq, const customer_query& cq, customer_plan plan)
+      : t_(t), tq_(tq), cq_(cq), plan_(plan) {}
 
   result<customer_hits> run() {
     if (!cq_.cursor.empty()) {
@@ -1263,7 +1263,13 @@ class executor {
     double walk_cost = static_cast<double>(cq_.limit + 1) * n / std::max(expected, 1.0);
     std::vector<std::uint32_t> page;
     bool more = false;
-    if (best && static_cast<double>(best->estimate) <= walk_cost) {
+    if (plan_ == customer_plan::bitsets) {
+      from_bits(page, more, hits);
+    } else if (plan_ == customer_plan::walk || (plan_ == customer_plan::candidates && !best)) {
+      walk(std::numeric_limits<std::size_t>::max(), page, more);
+      if (cq_.include_total) hits.total = count(nullptr);
+    } else if (best && (plan_ == customer_plan::candidates ||
+                        static_cast<double>(best->estimate) <= walk_cost)) {
       materialise(*best, page, more, hits);
     } else {
       auto budget = best ? static_cast<std::size_t>(std::max(16 * walk_cost, 5000.0))
@@ -1476,6 +1482,7 @@ class executor {
   const tenant_index& t_;
   const typed_query& tq_;
   const customer_query& cq_;
+  customer_plan plan_;
   std::vector<constraint> cs_;
   std::optional<std::size_t> clamp_;
   std::optional<sort_probe> after_;
@@ -1495,7 +1502,7 @@ result<customer_hits> customer_index::query(std::string_view tenant, const custo
     return none;
   }
   std::shared_lock lock(t->mu);
-  return executor(*t, *tq, q).run();
+  return executor(*t, *tq, q, plan_).run();
 }
 
 // --------------------------------------------------------------- parser ---

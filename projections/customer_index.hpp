@@ -58,9 +58,18 @@ struct customer_hits {
   std::optional<std::uint64_t> total;
 };
 
+// How query() finds a page. `automatic` chooses per query (README); the
+// others exist so tests can check each strategy against the same answers.
+enum class customer_plan {
+  automatic,
+  walk,        // follow the sort order, checking each customer
+  candidates,  // enumerate the most selective filter's matches, check, sort
+  bitsets,     // intersect every filter's postings as bitsets, sort the matches
+};
+
 class customer_index {
  public:
-  customer_index();
+  explicit customer_index(customer_plan plan = customer_plan::automatic);
   ~customer_index();
   customer_index(const customer_index&) = delete;
   customer_index& operator=(const customer_index&) = delete;
@@ -89,6 +98,7 @@ class customer_index {
 
   struct tenants;
   std::unique_ptr<tenants> tenants_;
+  customer_plan plan_;
 };
 
 // GET /v1/customers query parameters (URL-decoded, in order) into a query.
