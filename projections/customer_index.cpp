@@ -1379,6 +1379,19 @@ bitset exact_bits(const tenant_index& t, const constraint& c) {
       }
       return b;
     }
+    case ckind::any_of:
+      // A single-valued field's common value ("status=active") is cheaper as
+      // everyone minus the holders of the other values.
+      if (c.field < single_fields && 2 * c.estimate > t.live) {
+        b = t.alive;
+        auto& postings = t.fields[static_cast<std::size_t>(c.field)].postings;
+        for (std::uint32_t code = 0; code < postings.size(); ++code)
+          if (!std::binary_search(c.codes.begin(), c.codes.end(), code))
+            for (auto s : postings[code]) b[s / 64] &= ~(1ull << (s % 64));
+        return b;
+      }
+      enumerate(t, c, [&](std::uint32_t s) { set_bit(b, s); });
+      return b;
     default:
       enumerate(t, c, [&](std::uint32_t s) { set_bit(b, s); });
       return b;
