@@ -1653,17 +1653,34 @@ class executor {
     double per = c.kind == ckind::term ? 10 : c.kind == ckind::range ? 3 : 2;
     return per * static_cast<double>(c.estimate) + static_cast<double>(t_.alive.size());
   }
-  bool use_bits(std::size_t i, double walk_cost) const {
-    auto& c = cs_[i];
-    if (c.kind == ckind::none_of) return false;
-    if (plan_ == customer_plan::hybrid) return true;
-    if (clamp_ && *clamp_ == i) return false;  // the walk stays inside its range anyway
-    return bits_ns(c) < record_ns * walk_cost;
+  // Which constraints become bitsets, most selective first: a constraint is
+  // checked on records only for the walked customers that passed the bitsets
+  // chosen before it, so a dense one after a selective one stays a check.
+  std::vector<bool> choose_bits(double walk_cost, double* cost) const {
+    std::vector<bool> bits(cs_.size(), false);
+    std::vector<std::size_t> idx(cs_.size());
+    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    std::sort(idx.begin(), idx.end(), [&](auto a, auto b) { return cs_[a].estimate < cs_[b].estimate; });
+    double n = static_cast<double>(std::max<std::size_t>(t_.live, 1));
+    double pass = 1, total = 0;
+    for (auto i : idx) {
+      auto& c = cs_[i];
+      if (clamp_ && *clamp_ == i) continue;  // the walk stays inside its range anyway
+      double check = record_ns * walk_cost * pass;
+      if (c.kind != ckind::none_of && (plan_ == customer_plan::hybrid || bits_ns(c) < check)) {
+        bits[i] = true;
+        total += bits_ns(c);
+        pass *= std::min(1.0, static_cast<double>(c.estimate) / n);
+      } else {
+        total += check;
+      }
+    }
+    if (cost) *cost = total;
+    return bits;
   }
   double hybrid_cost(double walk_cost) const {
     double cost = 0;
-    for (std::size_t i = 0; i < cs_.size(); ++i)
-      if (!(clamp_ && *clamp_ == i)) cost += std::min(bits_ns(cs_[i]), record_ns * walk_cost);
+    choose_bits(walk_cost, &cost);
     return cost;
   }
 
@@ -1672,10 +1689,11 @@ class executor {
     const constraint* clamp_unbitted = nullptr;
     bitset b;
     bool have_bits = false;
+    auto chosen = choose_bits(walk_cost, nullptr);
     for (std::size_t i = 0; i < cs_.size(); ++i) {
       auto& c = cs_[i];
       bool clamp = clamp_ && *clamp_ == i;
-      bool bits = use_bits(i, walk_cost);
+      bool bits = chosen[i];
       if (!bits) {
         if (!clamp) checks.push_back(&c);  // the walk stays inside the clamp's range
         else clamp_unbitted = &c;
