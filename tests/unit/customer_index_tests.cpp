@@ -832,7 +832,7 @@ BOOST_DATA_TEST_CASE(random_queries_agree_with_a_brute_force_filter,
     return c.lifetime_value;
   };
 
-  for (int n = 0; n < 300; ++n) {
+  for (int n = 0; n < 200; ++n) {
     params p;
     std::vector<ref_filter> fs;
     for (auto k = rng() % 3; k > 0; --k) {
@@ -873,12 +873,12 @@ BOOST_DATA_TEST_CASE(random_queries_agree_with_a_brute_force_filter,
       auto first = run(ix, "t", p);
       BOOST_REQUIRE(first.total);
       BOOST_TEST(*first.total == expect_ids.size());
-      auto got = all_pages(ix, "t", p, 1 + rng() % 60);
+      auto got = all_pages(ix, "t", p, 10 + rng() % 90);
       BOOST_TEST(got == expect_ids);
       non_empty += !expect_ids.empty();
     }
   }
-  BOOST_TEST(non_empty > 150u);  // the random queries are not all trivially empty
+  BOOST_TEST(non_empty > 100u);  // the random queries are not all trivially empty
 }
 
 BOOST_AUTO_TEST_SUITE_END()
