@@ -259,9 +259,14 @@ struct field_dict {
   std::unordered_map<std::string, std::uint32_t> codes;
   std::vector<posting> postings;
 
+  std::vector<std::size_t> counts_;  // load() only: holders per value, before filling
+
   std::uint32_t intern(const std::string& v) {
     auto [it, inserted] = codes.try_emplace(v, static_cast<std::uint32_t>(postings.size()));
-    if (inserted) postings.emplace_back();
+    if (inserted) {
+      postings.emplace_back();
+      counts_.resize(postings.size());
+    }
     return it->second;
   }
   std::optional<std::uint32_t> find(const std::string& v) const {
@@ -389,6 +394,19 @@ class token_dict {
       }
       d_.push_back(std::move(e));
       i = j;
+    }
+  }
+
+  // REQUIRES: the dictionary is empty; `groups` sorted by text, each posting
+  // sorted and without repeats.
+  void build(std::vector<std::pair<std::string_view, posting>>&& groups) {
+    for (auto& [text, p] : groups) {
+      token_entry e{std::string(text), static_cast<std::uint32_t>(p.size()), p.front()};
+      if (p.size() > 1) {
+        e.ref = static_cast<std::uint32_t>(pool_.size());
+        pool_.push_back(std::move(p));
+      }
+      d_.push_back(std::move(e));
     }
   }
 
@@ -741,6 +759,17 @@ status customer_index::load(std::string_view tenant, std::vector<indexed_custome
   t.alive.assign((n + 63) / 64, 0);
   for (std::size_t s = 0; s < n; ++s) t.alive[s / 64] |= 1ull << (s % 64);
 
+  for (std::uint32_t s = 0; s < n; ++s) {  // sized first: no posting grows by copying
+    auto& r = t.recs[s];
+    for (int f = 0; f < single_fields; ++f)
+      t.fields[static_cast<std::size_t>(f)].counts_[r.single[static_cast<std::size_t>(f)]]++;
+    for (auto c : r.cities) t.fields[f_city].counts_[c]++;
+    for (auto c : r.tags) t.fields[f_tag].counts_[c]++;
+  }
+  for (auto& fd : t.fields) {
+    for (std::size_t c = 0; c < fd.postings.size(); ++c) fd.postings[c].reserve(fd.counts_[c]);
+    fd.counts_.clear();
+  }
   for (std::uint32_t s = 0; s < n; ++s) {  // slots ascending: postings append
     auto& r = t.recs[s];
     for (int f = 0; f < single_fields; ++f)
@@ -786,15 +815,29 @@ status customer_index::load(std::string_view tenant, std::vector<indexed_custome
     all = {};
     d.build(sorted);
   };
+  // Name words repeat a lot: grouping them in a hash map first leaves only
+  // the distinct words to sort.
+  auto build_grouped = [&](token_dict& d, auto tokens) {
+    std::unordered_map<std::string_view, std::uint32_t> index;
+    std::vector<std::pair<std::string_view, posting>> groups;
+    for (std::uint32_t s = 0; s < n; ++s)
+      for (auto x : tokens(t.recs[s])) {
+        auto [it, inserted] = index.try_emplace(x, static_cast<std::uint32_t>(groups.size()));
+        if (inserted) groups.emplace_back(x, posting{});
+        groups[it->second].second.push_back(s);
+      }
+    std::sort(groups.begin(), groups.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    d.build(std::move(groups));
+  };
   std::thread helper([&] {
     build(t.phones, phone_tokens);
-    build_order(o_name);
+    build_order(o_created);
+    build_order(o_last_order);
+    build_order(o_ltv);
   });
   build(t.emails, email_tokens);
-  build(t.names, name_tokens);
-  build_order(o_created);
-  build_order(o_last_order);
-  build_order(o_ltv);
+  build_grouped(t.names, name_tokens);
+  build_order(o_name);
   helper.join();
   return {};
 }
