@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cstdio>
 #include <functional>
@@ -13,6 +14,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <thread>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -503,6 +505,36 @@ BOOST_AUTO_TEST_CASE(a_bulk_load_answers_as_upserts_do) {
   bad.id = "nope";
   BOOST_TEST(!loaded.load("other", {bad}).ok());
   BOOST_TEST(loaded.size("other") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(readers_page_consistently_while_the_writer_upserts) {
+  customer_index ix;
+  for (std::uint64_t i = 0; i < 500; ++i) BOOST_REQUIRE(ix.upsert("t", person(i, "A", "B")).ok());
+  std::atomic<bool> stop = false;
+  std::atomic<int> bad_pages = 0, pages = 0;
+  auto reader = [&] {
+    auto q = parsed({{"limit", "20"}, {"sort", "created_at"}, {"include", "total"}});
+    while (!stop) {
+      auto r = ix.query("t", q);
+      ++pages;
+      if (!r.ok() || !std::is_sorted(r->ids.begin(), r->ids.end()) ||
+          std::adjacent_find(r->ids.begin(), r->ids.end()) != r->ids.end() || *r->total < 500)
+        ++bad_pages;
+      q.cursor = r.ok() ? r->next_cursor : "";
+    }
+  };
+  std::thread r1(reader), r2(reader);
+  for (std::uint64_t i = 500; i < 3000; ++i) {
+    auto c = person(i, "New", "C");
+    c.tags = {i % 2 ? "odd" : "even"};
+    BOOST_REQUIRE(ix.upsert("t", c).ok());
+    if (i % 7 == 0) ix.remove("t", person(i - 1, "", "").id);
+  }
+  stop = true;
+  r1.join();
+  r2.join();
+  BOOST_TEST(pages > 0);
+  BOOST_TEST(bad_pages == 0);
 }
 
 BOOST_AUTO_TEST_CASE(upsert_rejects_an_id_that_is_not_a_ulid) {
