@@ -525,6 +525,7 @@ void apply_diff(const V& old_sorted, const V& new_sorted, Del&& del, Add&& add) 
 // prefix of an email address or domain, or each of its words is a prefix of a
 // word of the names, or (phone-like terms) its digits are a prefix of a phone.
 struct q_term {
+  std::string email;               // lower-cased as typed; empty for a phone number typed in parts
   std::string text;                // folded; empty for a phone number typed in parts
   std::vector<std::string> words;  // words of text
   std::string digits;              // phone-like terms only
@@ -1043,6 +1044,7 @@ std::vector<q_term> parse_terms(std::string_view q) {
   }
   auto text_term = [](std::string_view t) {
     q_term x;
+    x.email = ascii_lower(t);  // addresses keep their apostrophes: "o'neil@…"
     x.text = fold(t);
     x.words = words_of(x.text);
     return x;
@@ -1273,11 +1275,11 @@ bool phone_prefix(const record& r, std::string_view digits) {
 }
 
 bool term_matches(const record& r, const q_term& t) {
-  if (!t.text.empty()) {
+  if (!t.email.empty()) {
     for (auto& e : r.emails) {
-      if (std::string_view(e).starts_with(t.text)) return true;
+      if (std::string_view(e).starts_with(t.email)) return true;
       auto at = e.rfind('@');
-      if (at != std::string::npos && std::string_view(e).substr(at + 1).starts_with(t.text))
+      if (at != std::string::npos && std::string_view(e).substr(at + 1).starts_with(t.email))
         return true;
     }
   }
@@ -1332,7 +1334,7 @@ std::pair<chunked<sort_entry>::pos, chunked<sort_entry>::pos> range_positions(
 // Token lookups of one q term: f(dict, prefix) for each range to read.
 template <class F>
 void term_ranges(const tenant_index& t, const q_term& q, bool exact_names, F&& f) {
-  if (!q.text.empty()) f(t.emails, std::string_view(q.text));
+  if (!q.email.empty()) f(t.emails, std::string_view(q.email));
   if (!q.words.empty()) {
     if (q.words.size() == 1 || !exact_names) {
       auto longest = std::max_element(q.words.begin(), q.words.end(),
