@@ -276,21 +276,86 @@ struct field_dict {
   }
 };
 
-// A sorted dictionary of tokens (name words, email addresses, phone digits),
-// each with the customers holding it. Most email and phone tokens belong to
-// one customer, whose slot is kept inline instead of in a vector.
+// Keys of a token dictionary. Text tokens (name words, email addresses and
+// domains) are strings and a prefix is a string. Phone tokens are numbers: the
+// digits right-padded to 16 places, then their count (5 bits), with the top
+// bit set for a whole international number. Numeric order is then the digit
+// strings' order, and "starts with these digits" is a range of numbers.
+struct text_keys {
+  using key = std::string;
+  using view = std::string_view;
+  using range = std::string_view;
+  static view as_view(const key& k) { return k; }
+  static key own(view v) { return std::string(v); }
+  static bool before(view k, range r) { return k < r; }
+  static bool within(view k, range r) { return k.starts_with(r); }  // still inside the range
+  static bool matches(view k, range r) { return k.starts_with(r); }
+};
+
+struct phone_keys {
+  using key = std::uint64_t;
+  using view = std::uint64_t;
+  struct range {
+    std::uint64_t lo = 0, hi = 0;
+    std::uint64_t digits = 0;
+  };
+  static view as_view(key k) { return k; }
+  static key own(view v) { return v; }
+  static bool before(view k, range r) { return k < r.lo; }
+  static bool within(view k, range r) { return k < r.hi; }
+  // A shorter token whose digits are the range's followed by zeros sorts
+  // inside the range without starting with its digits.
+  static bool matches(view k, range r) { return k >= r.lo && k < r.hi && (k & 31) >= r.digits; }
+};
+
+constexpr std::uint64_t intl_mark = 1ull << 63;
+
+std::uint64_t pow10(std::size_t n) {
+  std::uint64_t v = 1;
+  while (n--) v *= 10;
+  return v;
+}
+
+// REQUIRES: digits holds 1..16 ASCII digits.
+std::uint64_t padded(std::string_view digits) {
+  std::uint64_t v = 0;
+  for (char c : digits) v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  return v * pow10(16 - digits.size());
+}
+
+std::uint64_t phone_key(std::string_view digits, bool intl) {
+  if (digits.empty() || digits.size() > 16) return 0;
+  return (intl ? intl_mark : 0) | padded(digits) << 5 | digits.size();
+}
+
+phone_keys::range phone_range(std::string_view digits, bool intl) {
+  if (digits.empty() || digits.size() > 16) return {};
+  auto base = padded(digits);
+  auto mark = intl ? intl_mark : 0;
+  return {mark | base << 5, mark | (base + pow10(16 - digits.size())) << 5, digits.size()};
+}
+
+// A sorted dictionary of tokens, each with the customers holding it. Most
+// email and phone tokens belong to one customer, whose slot is kept inline
+// instead of in a vector.
+template <class Keys>
 struct token_entry {
-  std::string text;
+  typename Keys::key text;
   std::uint32_t count = 0;  // customers holding the token
   std::uint32_t ref = 0;    // count == 1: the slot; otherwise an index into pool
 };
 
+template <class Keys>
 class token_dict {
  public:
-  void add(std::string_view t, std::uint32_t slot) {
-    auto before = [&](const token_entry& e) { return std::string_view(e.text) < t; };
+  using entry = token_entry<Keys>;
+  using view = typename Keys::view;
+  using range = typename Keys::range;
+
+  void add(view t, std::uint32_t slot) {
+    auto before = [&](const entry& e) { return Keys::as_view(e.text) < t; };
     auto p = d_.partition_point(before);
-    if (!d_.at_end(p) && d_.at(p).text == t) {
+    if (!d_.at_end(p) && Keys::as_view(d_.at(p).text) == t) {
       auto& e = d_.at(p);
       if (e.count == 1) {
         if (e.ref == slot) return;
@@ -312,12 +377,12 @@ class token_dict {
       }
       return;
     }
-    d_.insert(token_entry{std::string(t), 1, slot}, before);
+    d_.insert(entry{Keys::own(t), 1, slot}, before);
   }
 
-  void del(std::string_view t, std::uint32_t slot) {
-    auto p = d_.partition_point([&](const token_entry& e) { return std::string_view(e.text) < t; });
-    if (d_.at_end(p) || d_.at(p).text != t) return;
+  void del(view t, std::uint32_t slot) {
+    auto p = d_.partition_point([&](const entry& e) { return Keys::as_view(e.text) < t; });
+    if (d_.at_end(p) || Keys::as_view(d_.at(p).text) != t) return;
     auto& e = d_.at(p);
     if (e.count == 1) {
       if (e.ref == slot) d_.erase(p);
@@ -337,7 +402,7 @@ class token_dict {
   }
 
   template <class F>
-  void for_slots(const token_entry& e, F&& f) const {
+  void for_slots(const entry& e, F&& f) const {
     if (e.count == 1) {
       f(e.ref);
       return;
@@ -345,29 +410,29 @@ class token_dict {
     for (auto s : pool_[e.ref]) f(s);
   }
 
-  // f(entry) for every token starting with `prefix`; stops when f returns true.
+  // f(entry) for every token in the range (starting with a prefix); stops
+  // when f returns true.
   template <class F>
-  void for_prefix(std::string_view prefix, F&& f) const {
-    auto p = d_.partition_point([&](const token_entry& e) { return std::string_view(e.text) < prefix; });
+  void for_prefix(range r, F&& f) const {
+    auto p = d_.partition_point([&](const entry& e) { return Keys::before(Keys::as_view(e.text), r); });
     for (; !d_.at_end(p); d_.next(p)) {
       auto& e = d_.at(p);
-      if (!std::string_view(e.text).starts_with(prefix)) return;
-      if (f(e)) return;
+      if (!Keys::within(Keys::as_view(e.text), r)) return;
+      if (Keys::matches(Keys::as_view(e.text), r) && f(e)) return;
     }
   }
 
-  // The number of customers holding a token that starts with `prefix`:
-  // exact for up to 64 tokens, else extrapolated from the first 64 and the
-  // number of tokens in the range.
-  std::size_t estimate(std::string_view prefix) const {
-    auto lo = d_.partition_point([&](const token_entry& e) { return std::string_view(e.text) < prefix; });
+  // The number of customers holding a token in the range: exact for up to 64
+  // tokens, else extrapolated from the first 64 and the number of tokens.
+  std::size_t estimate(range r) const {
+    auto lo = d_.partition_point([&](const entry& e) { return Keys::before(Keys::as_view(e.text), r); });
     std::size_t sum = 0, k = 0;
-    for (auto p = lo; !d_.at_end(p) && std::string_view(d_.at(p).text).starts_with(prefix); d_.next(p)) {
+    for (auto p = lo; !d_.at_end(p) && Keys::within(Keys::as_view(d_.at(p).text), r); d_.next(p)) {
       sum += d_.at(p).count;
       if (++k == 64) {
-        auto hi = d_.partition_point([&](const token_entry& e) {
-          std::string_view x(e.text);
-          return x < prefix || x.starts_with(prefix);
+        auto hi = d_.partition_point([&](const entry& e) {
+          auto x = Keys::as_view(e.text);
+          return Keys::before(x, r) || Keys::within(x, r);
         });
         return sum * (d_.rank(hi) - d_.rank(lo)) / 64;
       }
@@ -376,11 +441,11 @@ class token_dict {
   }
 
   // REQUIRES: the dictionary is empty; `tokens` sorted.
-  void build(const std::vector<std::pair<std::string_view, std::uint32_t>>& tokens) {
+  void build(const std::vector<std::pair<view, std::uint32_t>>& tokens) {
     for (std::size_t i = 0; i < tokens.size();) {
       std::size_t j = i + 1;
       while (j < tokens.size() && tokens[j].first == tokens[i].first) ++j;
-      token_entry e{std::string(tokens[i].first), static_cast<std::uint32_t>(j - i), tokens[i].second};
+      entry e{Keys::own(tokens[i].first), static_cast<std::uint32_t>(j - i), tokens[i].second};
       if (j - i > 1) {
         posting p;
         p.reserve(j - i);
@@ -399,9 +464,9 @@ class token_dict {
 
   // REQUIRES: the dictionary is empty; `groups` sorted by text, each posting
   // sorted and without repeats.
-  void build(std::vector<std::pair<std::string_view, posting>>&& groups) {
+  void build(std::vector<std::pair<view, posting>>&& groups) {
     for (auto& [text, p] : groups) {
-      token_entry e{std::string(text), static_cast<std::uint32_t>(p.size()), p.front()};
+      entry e{Keys::own(text), static_cast<std::uint32_t>(p.size()), p.front()};
       if (p.size() > 1) {
         e.ref = static_cast<std::uint32_t>(pool_.size());
         pool_.push_back(std::move(p));
@@ -410,17 +475,20 @@ class token_dict {
     }
   }
 
-  const token_entry* exact(std::string_view t) const {
-    auto p = d_.partition_point([&](const token_entry& e) { return std::string_view(e.text) < t; });
-    if (d_.at_end(p) || d_.at(p).text != t) return nullptr;
+  const entry* exact(view t) const {
+    auto p = d_.partition_point([&](const entry& e) { return Keys::as_view(e.text) < t; });
+    if (d_.at_end(p) || Keys::as_view(d_.at(p).text) != t) return nullptr;
     return &d_.at(p);
   }
 
  private:
-  chunked<token_entry> d_;
+  chunked<entry> d_;
   std::vector<posting> pool_;
   std::vector<std::uint32_t> free_;
 };
+
+using text_dict = token_dict<text_keys>;
+using phone_dict = token_dict<phone_keys>;
 
 // ---------------------------------------------------------- the tenant ----
 
@@ -496,18 +564,22 @@ token_views email_tokens(const record& r) {
   return t;
 }
 
-// "+15551234567" is kept whole (marked by '+'), and without its first 1, 2
-// and 3 digits so that a national number typed without the country code finds
-// it whatever the country code's length.
-token_views phone_tokens(const record& r) {
-  token_views t;
+// "+15551234567" is kept whole (marked as international), and without its
+// first 1, 2 and 3 digits so that a national number typed without the country
+// code finds it whatever the country code's length.
+std::vector<std::uint64_t> phone_tokens(const record& r) {
+  std::vector<std::uint64_t> t;
   for (auto& p : r.phones) {
-    t.emplace_back(p);
     std::string_view d(p);
     if (d.starts_with('+')) d.remove_prefix(1);
-    for (std::size_t k = 1; k <= 3 && k < d.size(); ++k) t.push_back(d.substr(k));
+    if (d.empty() || d.size() > 16 ||
+        !std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      continue;  // not E.164: found by nothing
+    t.push_back(phone_key(d, true));
+    for (std::size_t k = 1; k <= 3 && k < d.size(); ++k) t.push_back(phone_key(d.substr(k), false));
   }
-  sort_unique(t);
+  std::sort(t.begin(), t.end());
+  t.erase(std::unique(t.begin(), t.end()), t.end());
   return t;
 }
 
@@ -547,7 +619,8 @@ struct customer_index::tenant_index {
   // Each slot's sort keys, densely: sorting a few thousand matches reads
   // these (8 bytes each) instead of their records.
   std::array<std::vector<std::uint64_t>, order_count> keys;
-  token_dict names, emails, phones;
+  text_dict names, emails;
+  phone_dict phones;
 
   void set_keys(std::uint32_t slot, const record& r) {
     for (int k = 0; k < order_count; ++k) {
@@ -610,12 +683,11 @@ struct customer_index::tenant_index {
       if (old) order_erase(k, o);
       if (nw) order_insert(k, n, slot);
     }
-    auto diff_tokens = [&](token_dict& d, auto tokens) {
-      token_views ot, nt;
+    auto diff_tokens = [&](auto& d, auto tokens) {
+      decltype(tokens(o)) ot, nt;
       if (old) ot = tokens(o);
       if (nw) nt = tokens(n);
-      apply_diff(ot, nt, [&](std::string_view t) { d.del(t, slot); },
-                 [&](std::string_view t) { d.add(t, slot); });
+      apply_diff(ot, nt, [&](auto t) { d.del(t, slot); }, [&](auto t) { d.add(t, slot); });
     };
     diff_tokens(names, name_tokens);
     diff_tokens(emails, email_tokens);
@@ -793,7 +865,7 @@ status customer_index::load(std::string_view tenant, std::vector<indexed_custome
     });
     for (auto& e : v) t.orders[k].push_back(e);
   };
-  auto build = [&](token_dict& d, auto tokens) {
+  auto build = [&](text_dict& d, auto tokens) {
     // Sorting by the first 8 bytes as an integer first spares most string
     // comparisons.
     struct tok {
@@ -818,7 +890,7 @@ status customer_index::load(std::string_view tenant, std::vector<indexed_custome
   };
   // Name words repeat a lot: grouping them in a hash map first leaves only
   // the distinct words to sort.
-  auto build_grouped = [&](token_dict& d, auto tokens) {
+  auto build_grouped = [&](text_dict& d, auto tokens) {
     std::unordered_map<std::string_view, std::uint32_t> index;
     std::vector<std::pair<std::string_view, posting>> groups;
     for (std::uint32_t s = 0; s < n; ++s)
@@ -830,8 +902,16 @@ status customer_index::load(std::string_view tenant, std::vector<indexed_custome
     std::sort(groups.begin(), groups.end(), [](auto& a, auto& b) { return a.first < b.first; });
     d.build(std::move(groups));
   };
+  auto build_phones = [&] {
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> all;
+    all.reserve(n * 4);
+    for (std::uint32_t s = 0; s < n; ++s)
+      for (auto x : phone_tokens(t.recs[s])) all.emplace_back(x, s);
+    std::sort(all.begin(), all.end());
+    t.phones.build(all);
+  };
   std::thread helper([&] {
-    build(t.phones, phone_tokens);
+    build_phones();
     build_order(o_created);
     build_order(o_last_order);
     build_order(o_ltv);
@@ -889,7 +969,7 @@ std::optional<std::string> customer_index::find_by_phone(std::string_view tenant
   auto* t = find(tenant);
   if (!n || !t) return std::nullopt;
   std::shared_lock lock(t->mu);
-  auto* e = t->phones.exact(*n);
+  auto* e = t->phones.exact(phone_key(std::string_view(*n).substr(1), true));
   if (!e) return std::nullopt;
   std::optional<std::string> id;
   t->phones.for_slots(*e, [&](std::uint32_t s) {
@@ -1343,15 +1423,14 @@ void term_ranges(const tenant_index& t, const q_term& q, bool exact_names, F&& f
     }
   }
   if (!q.digits.empty()) {
-    std::string intl = "+" + q.digits;
-    f(t.phones, std::string_view(intl));
-    f(t.phones, std::string_view(q.digits));
+    f(t.phones, phone_range(q.digits, true));
+    f(t.phones, phone_range(q.digits, false));
   }
 }
 
 std::size_t estimate_term(const tenant_index& t, const q_term& q) {
   std::size_t sum = 0;
-  term_ranges(t, q, false, [&](const token_dict& d, std::string_view prefix) { sum += d.estimate(prefix); });
+  term_ranges(t, q, false, [&](const auto& d, auto prefix) { sum += d.estimate(prefix); });
   return std::min(sum, t.live);
 }
 
@@ -1382,8 +1461,8 @@ void enumerate(const tenant_index& t, const constraint& c, F&& f) {
       for (auto s : c.slot_set) f(s);
       return;
     case ckind::term:
-      term_ranges(t, *c.term, false, [&](const token_dict& d, std::string_view prefix) {
-        d.for_prefix(prefix, [&](const token_entry& e) {
+      term_ranges(t, *c.term, false, [&](const auto& d, auto prefix) {
+        d.for_prefix(prefix, [&](const auto& e) {
           d.for_slots(e, f);
           return false;
         });
@@ -1418,8 +1497,8 @@ bitset exact_bits(const tenant_index& t, const constraint& c) {
       const q_term& q = *c.term;
       // Email and phone ranges and a one-word name range are exact; a term of
       // several words needs every word, so intersect their ranges.
-      term_ranges(t, q, true, [&](const token_dict& d, std::string_view prefix) {
-        d.for_prefix(prefix, [&](const token_entry& e) {
+      term_ranges(t, q, true, [&](const auto& d, auto prefix) {
+        d.for_prefix(prefix, [&](const auto& e) {
           d.for_slots(e, [&](std::uint32_t s) { set_bit(b, s); });
           return false;
         });
@@ -1428,7 +1507,7 @@ bitset exact_bits(const tenant_index& t, const constraint& c) {
         bitset all = t.alive;
         for (auto& w : q.words) {
           bitset x(t.alive.size(), 0);
-          t.names.for_prefix(w, [&](const token_entry& e) {
+          t.names.for_prefix(w, [&](const auto& e) {
             t.names.for_slots(e, [&](std::uint32_t s) { set_bit(x, s); });
             return false;
           });
@@ -1545,9 +1624,12 @@ class executor {
         }
         case fkind::email:
         case fkind::phone: {
-          auto& d = f.spec->kind == fkind::email ? t_.emails : t_.phones;
           c.kind = ckind::slots;
-          if (auto* e = d.exact(f.values.front())) d.for_slots(*e, [&](std::uint32_t s) { c.slot_set.push_back(s); });
+          auto collect = [&](auto& d, auto key) {
+            if (auto* e = d.exact(key)) d.for_slots(*e, [&](std::uint32_t s) { c.slot_set.push_back(s); });
+          };
+          if (f.spec->kind == fkind::email) collect(t_.emails, std::string_view(f.values.front()));
+          else collect(t_.phones, phone_key(std::string_view(f.values.front()).substr(1), true));
           std::sort(c.slot_set.begin(), c.slot_set.end());
           c.estimate = c.slot_set.size();
           break;

@@ -209,6 +209,19 @@ BOOST_AUTO_TEST_CASE(a_phone_typed_in_any_format_finds_the_customer) {
   BOOST_TEST(b.find({{"q", "555"}}) == b.ids({"ada", "cy"}));
 }
 
+BOOST_AUTO_TEST_CASE(a_phone_fragment_longer_than_a_phone_does_not_match_it) {
+  for (auto plan : {customer_plan::automatic, customer_plan::bitsets}) {
+    customer_index ix(plan);  // the bitsets read the phone tokens alone
+    auto c = person(1, "Short", "Number");
+    c.phones = {"+4420700"};
+    BOOST_REQUIRE(ix.upsert("t", c).ok());
+    BOOST_TEST(run(ix, "t", {{"q", "20700"}}).ids == std::vector<std::string>{c.id});
+    BOOST_TEST(run(ix, "t", {{"q", "2070000"}}).ids.empty());  // "20700" followed by zeros
+    BOOST_TEST(run(ix, "t", {{"q", "+44 207 000"}}).ids.empty());
+    BOOST_TEST(run(ix, "t", {{"q", "+44 207 00"}}).ids == std::vector<std::string>{c.id});
+  }
+}
+
 BOOST_AUTO_TEST_CASE(exact_lookups_by_email_and_phone) {
   book b;
   BOOST_TEST(b.ix.find_by_email("acme", "ORDERS@GreenFork.Example").value_or("") == b.id["bob"]);
