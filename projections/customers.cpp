@@ -4,6 +4,7 @@
 
 #include "domain/customer.hpp"
 #include "domain/ids.hpp"
+#include "projections/customer_index.hpp"
 #include "schemas/customer_codec.hpp"
 
 namespace chronicle::projections {
@@ -33,8 +34,34 @@ result<std::pair<std::uint64_t, customers::customer>> decode_view(std::string_vi
   return std::pair{version, std::move(*c)};
 }
 
+// What the list queries search, filter and sort by. An erased customer keeps
+// its place (status, tags, dates) but has no names or contacts to find.
+indexed_customer indexed(const customers::customer& c) {
+  indexed_customer x;
+  x.id = c.id;
+  x.created_at = c.created_at;
+  if (!c.erased) {
+    x.first_name = c.first_name;
+    x.last_name = c.last_name;
+    x.company = c.company;
+    for (auto& e : c.emails) x.emails.push_back(e.address);
+    for (auto& p : c.phones) x.phones.push_back(p.number);
+    for (auto& a : c.addresses) x.cities.push_back(a.city);
+  }
+  x.type = c.type;
+  x.status = c.status;
+  x.lifecycle_stage = c.lifecycle_stage;
+  if (c.acquired) x.acquisition_source = c.acquired->source;
+  x.tags = c.tags;
+  x.marketing_opt_in = c.marketing_opt_in;
+  x.active = c.active;
+  return x;
+}
+
 class customers_projection final : public projection {
  public:
+  explicit customers_projection(std::shared_ptr<customer_index> index) : index_(std::move(index)) {}
+
   std::string name() const override { return "customers"; }
   std::vector<std::string> topics() const override { return {std::string(customers::topic)}; }
 
@@ -55,14 +82,19 @@ class customers_projection final : public projection {
     }
     state = customers::evolve(std::move(state), *ev, e.occurred_at);
     batch.put(std::move(key), encode_view(e.stream_version, state));
+    if (index_)
+      if (auto s = index_->upsert(e.tenant, indexed(state)); !s) return s;
     return {};
   }
+
+ private:
+  std::shared_ptr<customer_index> index_;
 };
 
 }  // namespace
 
-std::unique_ptr<projection> make_customers_projection() {
-  return std::make_unique<customers_projection>();
+std::unique_ptr<projection> make_customers_projection(std::shared_ptr<customer_index> index) {
+  return std::make_unique<customers_projection>(std::move(index));
 }
 
 namespace customer_queries {
@@ -96,6 +128,41 @@ result<customer_page> list(kv_store& kv, std::string_view tenant, std::string_vi
   }
   if (rows->size() > limit) page.next_cursor = "c1." + (*rows)[limit - 1].first.substr(prefix.size());
   return page;
+}
+
+result<std::size_t> load_index(kv_store& kv, customer_index& index) {
+  const std::string prefix = "customers/v/";
+  std::string after, tenant;
+  std::vector<indexed_customer> batch;
+  std::size_t loaded = 0;
+  auto flush = [&]() -> status {
+    if (batch.empty()) return {};
+    loaded += batch.size();
+    auto s = index.load(tenant, std::move(batch));
+    batch.clear();
+    return s;
+  };
+  for (;;) {
+    auto rows = kv.scan(prefix, after, 4096, /*reverse=*/false);
+    if (!rows) return std::move(rows).err();
+    for (auto& [k, v] : *rows) {
+      auto rest = std::string_view(k).substr(prefix.size());
+      auto slash = rest.find('/');
+      if (slash == std::string_view::npos) continue;
+      auto t = rest.substr(0, slash);
+      if (t != tenant) {
+        if (auto s = flush(); !s) return std::move(s).err();
+        tenant = std::string(t);
+      }
+      auto d = decode_view(v);
+      if (!d) return std::move(d).err();
+      batch.push_back(indexed(d->second));
+    }
+    if (rows->size() < 4096) break;
+    after = rows->back().first;
+  }
+  if (auto s = flush(); !s) return std::move(s).err();
+  return loaded;
 }
 
 }  // namespace customer_queries

@@ -11,7 +11,11 @@
 
 namespace chronicle::projections {
 
-std::unique_ptr<projection> make_customers_projection();
+class customer_index;
+
+// With an index, every customer the view changes is also upserted into it
+// (list queries: search, filters, sorting; see customer_index.hpp).
+std::unique_ptr<projection> make_customers_projection(std::shared_ptr<customer_index> index = nullptr);
 
 struct customer_row {
   std::uint64_t version = 0;
@@ -28,6 +32,9 @@ result<std::optional<customer_row>> get(kv_store& kv, std::string_view tenant, s
 // REQUIRES: 1 <= limit <= 200. `cursor` is a next_cursor of an earlier page.
 result<customer_page> list(kv_store& kv, std::string_view tenant, std::string_view cursor,
                            std::size_t limit);
+// Fills `index` from the view as it is (at start, before the runner folds
+// anything new); returns the number of customers loaded.
+result<std::size_t> load_index(kv_store& kv, customer_index& index);
 }  // namespace customer_queries
 
 }  // namespace chronicle::projections

@@ -19,6 +19,7 @@
 #include "projections/access.hpp"
 #include "projections/activity.hpp"
 #include "projections/audit.hpp"
+#include "projections/customer_index.hpp"
 #include "projections/customers.hpp"
 #include "projections/tags.hpp"
 #include "projections/timeline.hpp"
@@ -35,6 +36,7 @@ struct stack::parts {
   infra::system_entropy entropy;
   std::unique_ptr<commands::executor> exec;
   std::unique_ptr<projections::runner> runner;
+  std::shared_ptr<projections::customer_index> index = std::make_shared<projections::customer_index>();
   std::unique_ptr<commands::audit_trail> audit;
   bool closed = false;
 };
@@ -91,8 +93,16 @@ result<std::unique_ptr<stack>> stack::open(const stack_options& o) {
                                             commands::activity_commands::kind()});
   if (auto s = p->exec->start(); !s) return error::make(s.err().kind, s.err().code, "catching up the command side: " + s.err().message);
 
+  // The search index lives in memory: filled from the customers view as it
+  // stands, then kept current by the customers projection.
+  auto index_started = std::chrono::steady_clock::now();
+  auto indexed = projections::customer_queries::load_index(*p->views, *p->index);
+  if (!indexed) return error::make(indexed.err().kind, indexed.err().code, "loading the search index: " + indexed.err().message);
+  if (*indexed > 0)
+    std::fprintf(stderr, "chronicle: search index: %zu customers loaded in %.1f s\n", *indexed,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - index_started).count());
   std::vector<std::unique_ptr<projections::projection>> projs;
-  projs.push_back(projections::make_customers_projection());
+  projs.push_back(projections::make_customers_projection(p->index));
   projs.push_back(projections::make_access_projection());
   projs.push_back(projections::make_audit_projection());
   projs.push_back(projections::make_tags_projection());
@@ -109,6 +119,7 @@ stack::~stack() { close(); }
 
 commands::executor& stack::exec() { return *p_->exec; }
 projections::runner& stack::runner() { return *p_->runner; }
+projections::customer_index& stack::customers_index() { return *p_->index; }
 projections::kv_store& stack::views() { return *p_->views; }
 commands::pii_vault& stack::vault() { return *p_->vault; }
 commands::audit_trail& stack::audit() { return *p_->audit; }

@@ -11,6 +11,7 @@
 #include "commands/audit.hpp"
 #include "commands/executor.hpp"
 #include "commands/ports/pii_vault.hpp"
+#include "projections/customer_index.hpp"
 #include "projections/runner.hpp"
 
 namespace chronicle::cli {
@@ -34,6 +35,7 @@ class stack {
 
   commands::executor& exec();
   projections::runner& runner();
+  projections::customer_index& customers_index();
   projections::kv_store& views();
   commands::pii_vault& vault();
   commands::audit_trail& audit();

@@ -1,5 +1,6 @@
 #include "api/http/app.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <future>
 
@@ -7,7 +8,9 @@
 #include "api/http/problem.hpp"
 #include "api/http/routes.hpp"
 #include "commands/access_commands.hpp"
+#include "domain/ids.hpp"
 #include "projections/access.hpp"
+#include "projections/tags.hpp"
 #include "schemas/envelope_codec.hpp"
 #include "schemas/openapi.hpp"
 
@@ -24,7 +27,7 @@ constexpr unsigned anyone = bit(role::admin) | bit(role::staff) | bit(role::anal
 constexpr unsigned public_route = 0;  // no key needed
 
 enum class handler_kind { customers_register, customers_list, customers_get, customers_update, customers_erase,
-                          customers_deactivate, customers_reactivate, addresses_list, addresses_add, addresses_get,
+                          customers_bulk, customers_deactivate, customers_reactivate, addresses_list, addresses_add, addresses_get,
                           addresses_update, addresses_remove, tags_add, tags_remove,
                           api_keys_create, api_keys_list, api_keys_revoke, audit_list, openapi, health, ready, metrics,
                           tags_list, tags_create, tags_get, tags_update, tags_delete, notes_list, notes_add, notes_get,
@@ -47,6 +50,7 @@ const std::vector<route_entry>& routes() {
   static const std::vector<route_entry> r = {
       {{"POST", "/v1/customers", "customers.register"}, bit(role::admin) | bit(role::staff), handler_kind::customers_register},
       {{"GET", "/v1/customers", "customers.list"}, bit(role::admin) | bit(role::staff) | bit(role::analyst), handler_kind::customers_list},
+      {{"POST", "/v1/customers/bulk", "customers.bulk"}, bit(role::admin) | bit(role::staff), handler_kind::customers_bulk},
       {{"GET", "/v1/customers/{id}", "customers.get"}, bit(role::admin) | bit(role::staff) | bit(role::analyst) | bit(role::portal), handler_kind::customers_get},
       {{"PATCH", "/v1/customers/{id}", "customers.update"}, bit(role::admin) | bit(role::staff) | bit(role::portal), handler_kind::customers_update},
       {{"POST", "/v1/customers/{id}/erase", "customers.erase"}, bit(role::admin), handler_kind::customers_erase},
@@ -131,6 +135,22 @@ const std::vector<route_info>& route_table() {
 
 app::app(app_services services, app_options opts) : s_(std::move(services)), opts_(std::move(opts)) {
   if (!s_.slow) s_.slow = std::make_shared<commands::thread_pool>(2);
+  // Tagging a customer names tags of the tenant that exist now (or, with a
+  // consistency token, once the tags view has caught up with the token).
+  if (!s_.check_tags)
+    s_.check_tags = [&views = s_.views](std::string_view tenant, const std::vector<std::string>& ids) -> status {
+      auto found = projections::tag_queries::resolve(views, tenant, ids);
+      if (!found) return std::move(found).err();
+      std::vector<field_error> missing;
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (!is_ulid(ids[i])) continue;  // malformed: the domain names it (invalid_format)
+        bool known = std::any_of(found->begin(), found->end(), [&](auto& t) { return t.tag.id == ids[i]; });
+        if (!known)
+          missing.push_back({"tag_ids[" + std::to_string(i) + "]", "unknown_tag", "no tag " + ids[i] + " in this tenant"});
+      }
+      if (missing.empty()) return {};
+      return error::invalid("unknown_tag", "a tag id names no tag of this tenant", std::move(missing));
+    };
 }
 
 result<access::principal> app::authenticate(const http_request& req) {
@@ -206,6 +226,7 @@ void app::handle(const http_request& req, const prepared& p, std::function<void(
   switch (route.kind) {
     case handler_kind::customers_register: return handlers::register_customer(s_, r, std::move(done));
     case handler_kind::customers_list: return handlers::list_customers(s_, r, std::move(done));
+    case handler_kind::customers_bulk: return handlers::bulk_customers(s_, r, std::move(done));
     case handler_kind::customers_get: return handlers::get_customer(s_, r, std::move(done));
     case handler_kind::customers_update: return handlers::update_customer(s_, r, std::move(done));
     case handler_kind::customers_erase: return handlers::erase_customer(s_, r, std::move(done));

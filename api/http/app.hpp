@@ -15,6 +15,7 @@
 #include "commands/executor.hpp"
 #include "commands/thread_pool.hpp"
 #include "domain/access.hpp"
+#include "projections/customer_index.hpp"
 #include "projections/ports/kv_store.hpp"
 #include "projections/runner.hpp"
 
@@ -35,7 +36,11 @@ struct app_services {
   // Whether every tag id names a tag of the tenant, asked before a customer
   // is tagged. Left empty, any well-formed id is accepted (tags as a tenant
   // resource plug in here); an error result is the answer to the request.
+  // The app fills it in when left empty: the tags read model must know them.
   std::function<status(std::string_view tenant, const std::vector<std::string>& tag_ids)> check_tags;
+  // The in-memory search index behind GET /v1/customers (q, filters, sorts).
+  // Left empty, the list is newest first only, and any other parameter is 400.
+  projections::customer_index* customers_index = nullptr;
 };
 
 struct app_options {

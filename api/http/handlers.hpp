@@ -26,6 +26,7 @@ void update_customer(app_services& s, const request_scope& r, reply done);
 void erase_customer(app_services& s, const request_scope& r, reply done);
 void get_customer(app_services& s, const request_scope& r, reply done);
 void list_customers(app_services& s, const request_scope& r, reply done);
+void bulk_customers(app_services& s, const request_scope& r, reply done);
 void deactivate_customer(app_services& s, const request_scope& r, reply done);
 void reactivate_customer(app_services& s, const request_scope& r, reply done);
 void list_addresses(app_services& s, const request_scope& r, reply done);

@@ -167,6 +167,8 @@ const std::vector<route_case>& route_cases() {
   static const std::vector<route_case> cases = {
       {"POST", "/v1/customers", R"({"first_name":"Matrix Person"})", false, {201, 201, 403, 403, 403, 403}},
       {"GET", "/v1/customers", "", false, {200, 200, 200, 403, 403, 403}},
+      {"POST", "/v1/customers/bulk", R"({"action":"set_status","ids":["{id}"],"status":"active"})", false,
+       {200, 200, 403, 403, 403, 403}},
       {"GET", "/v1/customers/{id}", "", false, {200, 200, 200, 403, 200, 403}},
       {"PATCH", "/v1/customers/{id}", R"({"company":"Matrix Co"})", false, {200, 200, 403, 403, 200, 403}},
       {"POST", "/v1/customers/{id}/deactivate", "", false, {200, 200, 403, 403, 403, 403}},
@@ -179,7 +181,7 @@ const std::vector<route_case>& route_cases() {
       {"PATCH", "/v1/customers/{id}/addresses/{address_id}", R"({"city":"Matrix City"})", false,
        {200, 200, 403, 403, 200, 403}},
       {"DELETE", "/v1/customers/{id}/addresses/{fresh_address}", "", false, {200, 200, 403, 403, 200, 403}},
-      {"POST", "/v1/customers/{id}/tags", R"({"tag_ids":["01JTAGTAGTAGTAGTAGTAGTAGTA"]})", false,
+      {"POST", "/v1/customers/{id}/tags", R"({"tag_ids":["{tag_id}"]})", false,
        {200, 200, 403, 403, 403, 403}},
       {"DELETE", "/v1/customers/{id}/tags/{tag_id}", "", false, {200, 200, 403, 403, 403, 403}},
       {"POST", "/v1/api-keys", R"({"role":"staff"})", false, {201, 403, 403, 403, 403, 403}},
@@ -231,6 +233,8 @@ std::string substitute(std::string target, const std::string& customer_id, const
 // A body naming its caller, so each caller's create is new.
 std::string body_for(std::string body, const char* who) {
   if (auto p = body.find("{who}"); p != std::string::npos) body.replace(p, 5, who);
+  for (auto& [k, v] : matrix_ids)
+    if (auto p = body.find(k); p != std::string::npos) body.replace(p, k.size(), v);
   return body;
 }
 

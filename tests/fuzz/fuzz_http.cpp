@@ -54,7 +54,8 @@ struct harness {
                access::role::admin}));
     if (!k) abort_with("issuing the key: " + k.err().message);
     app = std::make_unique<api::app>(api::app_services{st->exec(), st->views(), st->runner(), st->vault(), st->audit(),
-                                                       st->entropy(), [this] { return st->purge_storage(); }, {}},
+                                                       st->entropy(), [this] { return st->purge_storage(); }, {}, {},
+                                                       &st->customers_index()},
                                      api::app_options{std::chrono::milliseconds(50)});
   }
   ~harness() {
