@@ -84,8 +84,15 @@ BOOST_AUTO_TEST_CASE(brokers_down_mid_run_get_503_in_bounded_time_and_recover) {
   BOOST_REQUIRE_EQUAL(back.status, 201);
   acked.push_back(json_field(back.body, "id").value());
   auto token = back.header("consistency-token");
+  // The projections' consumer reconnects on its own backoff (up to 10 s):
+  // reads wait for the token and answer 503 consistency_timeout meanwhile.
   for (auto& id : acked) {
-    auto r = c.get("/v1/customers/" + id + "?consistent_with=" + token);
+    response r;
+    for (int i = 0; i < 60; ++i) {
+      r = c.get("/v1/customers/" + id + "?consistent_with=" + token);
+      if (r.status != 503) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
     BOOST_TEST(r.status == 200, id << ": " << r.body);
   }
   BOOST_TEST(s.terminate() == 0);
