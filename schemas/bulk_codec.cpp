@@ -11,24 +11,6 @@ namespace d = json::detail;
 using simdjson::dom::element;
 using simdjson::dom::object;
 
-namespace {
-
-std::vector<std::string> strings(element v, const std::string& path, std::vector<field_error>& errors) {
-  std::vector<std::string> out;
-  simdjson::dom::array a;
-  if (v.get(a)) return out;
-  std::size_t i = 0;
-  for (element x : a) {
-    std::string_view s;
-    if (x.get(s)) errors.push_back({path + "[" + std::to_string(i) + "]", "invalid_type", "must be a string"});
-    else out.emplace_back(s);
-    ++i;
-  }
-  return out;
-}
-
-}  // namespace
-
 result<bulk_request> parse_bulk(std::string_view body) {
   auto obj = d::parse_object(body, d::thread_parser());
   if (!obj) return std::move(obj).err();
@@ -52,7 +34,7 @@ result<bulk_request> parse_bulk(std::string_view body) {
                       "name the customers either by ids or by filter, not both"});
   element v;
   if (has_ids && !obj->at_key("ids").get(v)) {
-    r.ids = strings(v, "ids", errors);
+    r.ids = d::string_array(v, "ids", errors);
     if (r.ids.empty()) errors.push_back({"ids", "too_short", "ids needs at least one customer id"});
     if (r.ids.size() > max_ids)
       errors.push_back({"ids", "too_long", "at most " + std::to_string(max_ids) + " ids per request"});
@@ -75,7 +57,7 @@ result<bulk_request> parse_bulk(std::string_view body) {
   if (r.action == "tag" || r.action == "untag") {
     if (!d::has(*obj, "tag_ids")) errors.push_back({"tag_ids", "required", "tag_ids is required for " + r.action});
     else if (!obj->at_key("tag_ids").get(v)) {
-      r.tag_ids = strings(v, "tag_ids", errors);
+      r.tag_ids = d::string_array(v, "tag_ids", errors);
       if (r.tag_ids.empty()) errors.push_back({"tag_ids", "too_short", "tag_ids needs at least one tag id"});
       if (r.tag_ids.size() > customers::max_tags) errors.push_back({"tag_ids", "too_long", "at most 50 tag ids"});
     }

@@ -192,20 +192,6 @@ error invalid_body(std::vector<field_error> errors) {
 
 std::string at(std::string_view list, std::size_t i) { return std::string(list) + "[" + std::to_string(i) + "]"; }
 
-// An array of strings; wrong items become field errors.
-std::vector<std::string> string_array(element v, const std::string& path, std::vector<field_error>& errors) {
-  std::vector<std::string> out;
-  simdjson::dom::array a;
-  if (v.get(a)) return out;
-  std::size_t i = 0;
-  for (element x : a) {
-    std::string_view s;
-    if (x.get(s)) errors.push_back({at(path, i), "invalid_type", "must be a string"});
-    else out.emplace_back(s);
-    ++i;
-  }
-  return out;
-}
 
 // Calls f(object, "<list>[i].") for each member of an array of objects.
 template <class F>
@@ -282,7 +268,7 @@ preferences_patch parse_prefs(element v, std::vector<field_error>& errors) {
                    {"language", d::kind::string, true}},
                   errors, prefix);
   auto list = [&](std::string_view k, std::optional<std::vector<std::string>>& out) {
-    if (auto x = member(o, k)) out = string_array(*x, prefix + std::string(k), errors);
+    if (auto x = member(o, k)) out = d::string_array(*x, prefix + std::string(k), errors);
   };
   list("product_interests", p.product_interests);
   list("delivery_days", p.delivery_days);
@@ -363,7 +349,7 @@ result<register_customer> parse_register(std::string_view body) {
     object_array(*v, "addresses", errors,
                  [&](object o, const std::string& p) { c.addresses.push_back(parse_address_object(o, p, errors)); });
   if (auto v = member(*obj, "preferences")) c.prefs = parse_prefs(*v, errors);
-  if (auto v = member(*obj, "tag_ids")) c.tag_ids = string_array(*v, "tag_ids", errors);
+  if (auto v = member(*obj, "tag_ids")) c.tag_ids = d::string_array(*v, "tag_ids", errors);
   if (!errors.empty()) return invalid_body(std::move(errors));
   return c;
 }
@@ -445,7 +431,7 @@ result<std::vector<std::string>> parse_tag_ids(std::string_view body) {
   d::check_fields(*obj, {{"tag_ids", d::kind::array}}, errors);
   require(*obj, "tag_ids", "", errors);
   std::vector<std::string> ids;
-  if (auto v = member(*obj, "tag_ids")) ids = string_array(*v, "tag_ids", errors);
+  if (auto v = member(*obj, "tag_ids")) ids = d::string_array(*v, "tag_ids", errors);
   if (!errors.empty()) return invalid_body(std::move(errors));
   return ids;
 }

@@ -96,6 +96,14 @@ http_response written(const result<commands::command_outcome>& r, int created_st
 // The answer to an address write: the Address resource with the customer's
 // version. A replayed add answers with the address the first call added
 // (the last one of the stored state).
+// Runs a customer command and answers with the Customer it leaves
+// (`created_status` when it started the stream).
+void submit_written(app_services& s, const request_scope& r, commands::command_request cmd, int created_status,
+                    reply done) {
+  s.exec.submit(std::move(cmd), [done = std::move(done), who = r.who, created_status](
+                                    result<commands::command_outcome> o) { done(written(o, created_status, who)); });
+}
+
 http_response written_address(const result<commands::command_outcome>& r, int status, std::string address_id,
                               const access::principal& who) {
   if (!r) {
@@ -151,9 +159,8 @@ void register_customer(app_services& s, const request_scope& r, reply done) {
     if (auto st = s.check_tags(r.who.tenant, cmd->tag_ids); !st) return done(problem(st.err()));
   cmd->id = s.exec.new_id();
   for (auto& a : cmd->addresses) a.id = s.exec.new_id();
-  s.exec.submit(commands::customer_commands::register_customer(meta_of(r, std::move(key), "/v1/customers"), std::move(*cmd),
-                                                               std::move(*rules)),
-                [done = std::move(done), who = r.who](result<commands::command_outcome> o) { done(written(o, 201, who)); });
+  submit_written(s, r, commands::customer_commands::register_customer(meta_of(r, std::move(key), "/v1/customers"), std::move(*cmd),
+                                                               std::move(*rules)), 201, std::move(done));
 }
 
 void update_customer(app_services& s, const request_scope& r, reply done) {
@@ -179,25 +186,22 @@ void update_customer(app_services& s, const request_scope& r, reply done) {
   auto rules = rules_for(s, r.who.tenant);
   if (!rules) return done(problem(rules.err()));
   cmd->id = r.id;
-  s.exec.submit(commands::customer_commands::update_customer(meta_of(r, std::move(h.key), "/v1/customers/" + r.id),
-                                                             std::move(*cmd), h.expected, std::move(*rules)),
-                [done = std::move(done), who = r.who](result<commands::command_outcome> o) { done(written(o, 200, who)); });
+  submit_written(s, r, commands::customer_commands::update_customer(meta_of(r, std::move(h.key), "/v1/customers/" + r.id),
+                                                             std::move(*cmd), h.expected, std::move(*rules)), 200, std::move(done));
 }
 
 void deactivate_customer(app_services& s, const request_scope& r, reply done) {
   write_head h;
   if (auto bad = head_of(r, false, h)) return done(std::move(*bad));
-  s.exec.submit(commands::customer_commands::deactivate_customer(meta_of(r, std::move(h.key), path_of(r)),
-                                                                 customers::deactivate_customer{r.id}, h.expected),
-                [done = std::move(done), who = r.who](result<commands::command_outcome> o) { done(written(o, 200, who)); });
+  submit_written(s, r, commands::customer_commands::deactivate_customer(meta_of(r, std::move(h.key), path_of(r)),
+                                                                 customers::deactivate_customer{r.id}, h.expected), 200, std::move(done));
 }
 
 void reactivate_customer(app_services& s, const request_scope& r, reply done) {
   write_head h;
   if (auto bad = head_of(r, false, h)) return done(std::move(*bad));
-  s.exec.submit(commands::customer_commands::reactivate_customer(meta_of(r, std::move(h.key), path_of(r)),
-                                                                 customers::reactivate_customer{r.id}, h.expected),
-                [done = std::move(done), who = r.who](result<commands::command_outcome> o) { done(written(o, 200, who)); });
+  submit_written(s, r, commands::customer_commands::reactivate_customer(meta_of(r, std::move(h.key), path_of(r)),
+                                                                 customers::reactivate_customer{r.id}, h.expected), 200, std::move(done));
 }
 
 void list_addresses(app_services& s, const request_scope& r, reply done) {
@@ -263,9 +267,8 @@ void remove_address(app_services& s, const request_scope& r, reply done) {
   write_head h;
   if (auto bad = head_of(r, false, h)) return done(std::move(*bad));
   if (!is_ulid(r.sub_id)) return done(problem(404, "address_not_found", "no address with this id"));
-  s.exec.submit(commands::customer_commands::remove_address(meta_of(r, std::move(h.key), path_of(r)),
-                                                            customers::remove_address{r.id, r.sub_id}, h.expected),
-                [done = std::move(done), who = r.who](result<commands::command_outcome> o) { done(written(o, 200, who)); });
+  submit_written(s, r, commands::customer_commands::remove_address(meta_of(r, std::move(h.key), path_of(r)),
+                                                            customers::remove_address{r.id, r.sub_id}, h.expected), 200, std::move(done));
 }
 
 void tag_customer(app_services& s, const request_scope& r, reply done) {
@@ -275,9 +278,8 @@ void tag_customer(app_services& s, const request_scope& r, reply done) {
   if (!ids) return done(problem(ids.err()));
   if (s.check_tags)
     if (auto st = s.check_tags(r.who.tenant, *ids); !st) return done(problem(st.err()));
-  s.exec.submit(commands::customer_commands::tag_customer(meta_of(r, std::move(h.key), path_of(r)),
-                                                          customers::tag_customer{r.id, std::move(*ids)}, h.expected),
-                [done = std::move(done), who = r.who](result<commands::command_outcome> o) { done(written(o, 200, who)); });
+  submit_written(s, r, commands::customer_commands::tag_customer(meta_of(r, std::move(h.key), path_of(r)),
+                                                          customers::tag_customer{r.id, std::move(*ids)}, h.expected), 200, std::move(done));
 }
 
 void untag_customer(app_services& s, const request_scope& r, reply done) {
@@ -286,9 +288,8 @@ void untag_customer(app_services& s, const request_scope& r, reply done) {
   if (!is_ulid(r.sub_id))
     return done(problem(error::invalid("validation_failed", "the tag id is not valid",
                                        {{"tag_id", "invalid_format", "a tag id is a ULID"}})));
-  s.exec.submit(commands::customer_commands::untag_customer(meta_of(r, std::move(h.key), path_of(r)),
-                                                            customers::untag_customer{r.id, {r.sub_id}}, h.expected),
-                [done = std::move(done), who = r.who](result<commands::command_outcome> o) { done(written(o, 200, who)); });
+  submit_written(s, r, commands::customer_commands::untag_customer(meta_of(r, std::move(h.key), path_of(r)),
+                                                            customers::untag_customer{r.id, {r.sub_id}}, h.expected), 200, std::move(done));
 }
 
 void erase_customer(app_services& s, const request_scope& r, reply done) {

@@ -102,4 +102,19 @@ bool has(simdjson::dom::object o, std::string_view key) {
   return !o.at_key(key).get(v);
 }
 
+std::vector<std::string> string_array(simdjson::dom::element v, const std::string& path,
+                                      std::vector<field_error>& errors) {
+  std::vector<std::string> out;
+  simdjson::dom::array a;
+  if (v.get(a)) return out;
+  std::size_t i = 0;
+  for (simdjson::dom::element x : a) {
+    std::string_view s;
+    if (x.get(s)) errors.push_back({path + "[" + std::to_string(i) + "]", "invalid_type", "must be a string"});
+    else out.emplace_back(s);
+    ++i;
+  }
+  return out;
+}
+
 }  // namespace chronicle::json::detail

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/result.hpp"
 
@@ -41,5 +42,9 @@ void check_fields(simdjson::dom::object o, std::initializer_list<field> fields,
 std::optional<std::string> opt_string(simdjson::dom::object o, std::string_view key);
 bool is_null(simdjson::dom::object o, std::string_view key);
 bool has(simdjson::dom::object o, std::string_view key);
+// An array of strings; each item that is not a string becomes the field
+// error "<path>[i]"/invalid_type. Anything but an array yields nothing.
+std::vector<std::string> string_array(simdjson::dom::element v, const std::string& path,
+                                      std::vector<field_error>& errors);
 
 }  // namespace chronicle::json::detail
