@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# A large tenant at the server: loads N customers (default 1,000,000) with
+# varied profiles into a real `chronicle serve` on 127.0.0.1 through POST
+# /v1/customers, then measures, with wrk at a few connections so latency is
+# close to the server's own, GET by id, exact lookups by email, and filtered,
+# sorted 50-row list pages (each row read from the view and audited), and
+# reports the server's peak RSS. Bounded: loading stops at N customers or
+# after --load-seconds.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+http_dir="$repo_root/tests/bench/http"
+bin="$repo_root/build/api/cli/chronicle"
+customers=1000000
+seconds=10
+connections=4
+load_seconds=1800
+
+usage() {
+  cat <<'EOF_USAGE'
+usage: tests/bench/run_million.sh [--customers N] [--seconds S] [--connections C] [--load-seconds L] [--bin PATH]
+  --customers N      customers to load (default 1000000)
+  --seconds S        duration of each measurement (default 10)
+  --connections C    wrk connections for the measurements (default 4)
+  --load-seconds L   give up loading after L seconds (default 1800)
+EOF_USAGE
+  exit "${1:-2}"
+}
+while (($# > 0)); do
+  case "$1" in
+    --customers) customers="${2:-}"; shift 2 || usage ;;
+    --seconds) seconds="${2:-}"; shift 2 || usage ;;
+    --connections) connections="${2:-}"; shift 2 || usage ;;
+    --load-seconds) load_seconds="${2:-}"; shift 2 || usage ;;
+    --bin) bin="$(realpath -m -- "${2:-.}")"; shift 2 || usage ;;
+    -h|--help) usage 0 ;;
+    *) usage ;;
+  esac
+done
+for v in "$customers" "$seconds" "$connections" "$load_seconds"; do [[ "$v" =~ ^[1-9][0-9]*$ ]] || usage; done
+fail() { echo "run_million.sh: error: $*" >&2; [[ -s "${work:-}/server.log" ]] && tail -n 20 "$work/server.log" >&2; exit 1; }
+[[ -x "$bin" ]] || fail "$bin not found (scripts/setup.sh builds it)"
+command -v wrk >/dev/null || fail "wrk not found"
+
+work="$(mktemp -d -p /var/tmp chronicle-million-XXXXXX)"
+pid=""
+wrk_pid=""
+cleanup() {
+  [[ -n "$wrk_pid" ]] && kill "$wrk_pid" 2>/dev/null || true
+  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port=$((20000 + RANDOM % 20000))
+"$bin" serve --data-dir "$work/data" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+pid=$!
+url="http://127.0.0.1:$port"
+for ((i = 0; i < 300; i++)); do
+  grep -q "listening on" "$work/server.log" 2>/dev/null && break
+  kill -0 "$pid" 2>/dev/null || fail "the server exited"
+  sleep 0.1
+done
+key="$(grep -o 'chr_[0-9A-Za-z_]*' "$work/server.log" | head -n 1)"
+[[ -n "$key" ]] || fail "no admin key printed"
+export CHRONICLE_KEY="$key"
+get() { curl -sf -H "Authorization: Bearer $key" "$url$1"; }
+
+tag_ids=()
+for name in Restaurant Weekly VIP Wholesale Organic Returnable Chef Market School Office; do
+  r="$(curl -sf -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d "{\"name\":\"$name\"}" "$url/v1/tags")" \
+    || fail "creating tag $name"
+  tag_ids+=("$(sed -E 's/.*"id":"([0-9A-Z]+)".*/\1/' <<<"$r")")
+done
+sleep 1
+
+echo "loading $customers customers into $url ($(nproc) cores; the machine's other load counts)"
+started=$SECONDS
+per_thread=$(((customers + 1) / 2))
+TAG_IDS="$(IFS=,; echo "${tag_ids[*]}")" PER_THREAD="$per_thread" IDS_OUT="$work/ids" \
+  wrk -t2 -c32 -d"${load_seconds}s" --timeout 30s -s "$http_dir/post_profiles.lua" "$url" \
+  >"$work/load.out" 2>&1 &
+wrk_pid=$!
+# A wrk thread that has its share stops sending, but wrk itself ends only at
+# the end of -d: it is interrupted (SIGINT, its normal way to finish early).
+last_report=$SECONDS
+while kill -0 "$wrk_pid" 2>/dev/null; do
+  n="$({ cat "$work"/ids.[0-9]* 2>/dev/null || true; } | wc -l)"
+  ((n >= per_thread * 2)) && { kill -INT "$wrk_pid" 2>/dev/null || true; break; }
+  if ((SECONDS - last_report >= 60)); then
+    echo "  $n loaded after $((SECONDS - started)) s"
+    last_report=$SECONDS
+  fi
+  sleep 1
+done
+wait "$wrk_pid" || true
+wrk_pid=""
+loaded="$(cat "$work"/ids.[0-9]* | wc -l)"
+load_time=$((SECONDS - started))
+echo "loaded $loaded customers in ${load_time}s ($((loaded / (load_time > 0 ? load_time : 1)))/s)"
+((loaded > 0)) || fail "nothing was loaded"
+# Wait for the projections to catch up.
+for ((i = 0; i < 600; i++)); do
+  lag="$(curl -sf "$url/metrics" | awk '$1 == "chronicle_projection_lag_events" { print $2 }')"
+  [[ "${lag:-1}" == "0" ]] && break
+  sleep 1
+done
+
+cat "$work"/ids.[0-9]* | shuf -n 20000 --random-source=<(yes) >"$work/sample"
+awk '{ print "/v1/customers/" $1 }' "$work/sample" >"$work/q_id"
+awk '{ print "/v1/customers?email[eq]=" $2 }' "$work/sample" | sed 's/@/%40/' >"$work/q_email"
+awk '{ print "/v1/customers?phone[eq]=%2B" $3 }' "$work/sample" >"$work/q_phone"
+: >"$work/q_city"; : >"$work/q_type_tag"; : >"$work/q_status_total"; : >"$work/q_prefix"
+for i in $(seq 1 300); do echo "/v1/customers?city[eq]=City$i&sort=-created_at" >>"$work/q_city"; done
+for t in "${tag_ids[@]}"; do
+  for ty in household restaurant retailer wholesale; do
+    echo "/v1/customers?type[eq]=$ty&tags[in]=$t&sort=name" >>"$work/q_type_tag"
+  done
+  echo "/v1/customers?status[eq]=active&tags[in]=$t&include=total" >>"$work/q_status_total"
+done
+for p in Lov Bak Oka Nov Sch Dia Mor Tan Iva Jen Kow Lar Mar Nak Ols Pet Qui Ros Sve Tre; do
+  echo "/v1/customers?q=$p&sort=name" >>"$work/q_prefix"
+done
+
+# The server's own latency (request parsed to response ready, no socket or
+# client time) comes from its /metrics histogram, differenced around each
+# run: a quantile is reported as the upper bound of the bucket it falls in.
+server_buckets() {  # ROUTE: "le count" lines of the route's latency histogram
+  curl -sf "$url/metrics" | awk -v r="route=\"$1\"" '
+    index($0, "chronicle_http_request_duration_seconds_bucket{") == 1 && index($0, r) {
+      match($0, /le="[^"]*"/); le = substr($0, RSTART + 4, RLENGTH - 5); print le, $NF }'
+}
+server_quantiles() {  # BEFORE AFTER: "p50 p99" in µs, upper bucket bounds
+  awk 'FILENAME == ARGV[1] { before[$1] = $2; next }
+       { le = $1 == "+Inf" ? 1e9 : $1; print le, $2 - (($1 in before) ? before[$1] : 0) }' "$1" "$2" |
+    sort -g | awk '{ le[NR] = $1; c[NR] = $2 } END {
+      total = c[NR]; p50 = ""; p99 = ""
+      for (i = 1; i <= NR; i++) {
+        if (p50 == "" && c[i] >= 0.50 * total) p50 = le[i]
+        if (p99 == "" && c[i] >= 0.99 * total) p99 = le[i]
+      }
+      printf "%d %d\n", p50 * 1e6, p99 * 1e6 }'
+}
+
+printf '\n%-46s %8s %14s %14s\n' "request ($connections connections, ${seconds}s each)" "req/s" "client p50/p99" "server p50/p99"
+printf '%-46s %8s %14s %14s\n' "" "" "µs" "µs (≤ bucket)"
+for row in "q_id:customers.get:GET /v1/customers/{id}" "q_email:customers.list:?email[eq]= (exact lookup)" \
+           "q_phone:customers.list:?phone[eq]= (exact lookup)" \
+           "q_city:customers.list:city filter, -created_at, 50 rows" \
+           "q_type_tag:customers.list:type + tag, sort name, 50 rows" \
+           "q_status_total:customers.list:status + tag, include=total" \
+           "q_prefix:customers.list:q= name prefix, sort name, 50 rows"; do
+  file="${row%%:*}"; rest="${row#*:}"; route="${rest%%:*}"; label="${rest#*:}"
+  server_buckets "$route" >"$work/before"
+  out="$(QUERIES_FILE="$work/$file" wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s -s "$http_dir/get_queries.lua" "$url" 2>&1)"
+  server_buckets "$route" >"$work/after"
+  line="$(grep '^wrk_result' <<<"$out")" || { echo "$out" >&2; fail "wrk failed ($label)"; }
+  rps="$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$line")"
+  p50="$(sed -E 's/.*p50_us=([0-9]+).*/\1/' <<<"$line")"
+  p99="$(sed -E 's/.*p99_us=([0-9]+).*/\1/' <<<"$line")"
+  errs="$(sed -E 's/.*status_errors=([0-9]+).*/\1/' <<<"$line")"
+  read -r s50 s99 <<<"$(server_quantiles "$work/before" "$work/after")"
+  printf '%-46s %8.0f %14s %14s%s\n' "$label" "$rps" "$p50/$p99" "$s50/$s99" \
+    "$([[ "$errs" == 0 ]] || echo "  ($errs non-2xx)")"
+done
+rss="$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")"
+echo
+echo "server peak RSS with $loaded customers: $((rss / 1024)) MiB; data directory: $(du -sh "$work/data" | cut -f1)"
+grep "search index" "$work/server.log" || true
