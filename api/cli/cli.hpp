@@ -12,6 +12,8 @@ namespace chronicle::cli {
 int serve(const std::vector<std::string>& args);
 int tenant(const std::vector<std::string>& args);
 int key(const std::vector<std::string>& args);
+// Folds every read model again from the start of the log (a stopped server's data).
+int rebuild(const std::vector<std::string>& args);
 
 // "--name value" or "--name=value" parsing shared by subcommands.
 struct arg_reader {

@@ -23,6 +23,8 @@ void usage(std::FILE* out) {
       "                             the key is printed once on stdout\n"
       "  key list --tenant T        list a tenant's keys (never the secrets)\n"
       "  key revoke KEY_ID          revoke a key\n"
+      "  rebuild                    fold every read model again from the start of the log; prints\n"
+      "                             events/s and peak memory (the old views are kept until it is done)\n"
       "\n"
       "  options of every command above:\n"
       "            --data-dir DIR        where the embedded log, stores and key vault live (default ./data)\n"
@@ -33,7 +35,7 @@ void usage(std::FILE* out) {
       "            --min-free-mb N       refuse writes (503) below N MiB free in the data dir (default 256; 0: off)\n"
       "            --master-key-file F   the vault's master key (default: $CHRONICLE_MASTER_KEY,\n"
       "                                  else DIR/master.key, created on first run with mode 0600)\n"
-      "  tenant and key work on a stopped server's data directory (it is locked while serving).\n"
+      "  tenant, key and rebuild work on a stopped server's data directory (it is locked while serving).\n"
       "  version   print the version\n"
       "  help      print this text\n",
       out);
@@ -51,6 +53,7 @@ int main(int argc, char** argv) {
   if (cmd == "serve") return chronicle::cli::serve(args);
   if (cmd == "tenant") return chronicle::cli::tenant(args);
   if (cmd == "key") return chronicle::cli::key(args);
+  if (cmd == "rebuild") return chronicle::cli::rebuild(args);
   if (cmd == "version" || cmd == "--version") {
     std::puts("chronicle 0.1.0");
     return 0;

@@ -180,6 +180,30 @@ BOOST_AUTO_TEST_CASE(kill_9_at_random_points_over_many_rounds_loses_and_duplicat
     BOOST_TEST(s.terminate() == 0);
   }
   remove_dir(replay);
+
+  // `chronicle rebuild` folds the same views again in place; while a server
+  // holds the data directory it is refused and leaves the views alone.
+  {
+    server_process s(dir);
+    auto busy = run_chronicle_captured({"rebuild", "--data-dir", dir});
+    BOOST_TEST(busy.exit_code == 1);
+    BOOST_TEST(!busy.err.empty());
+    BOOST_TEST(!std::filesystem::exists(dir + "/views.before-rebuild"));
+    BOOST_TEST(all_pages(s.port(), key) == pages);
+    BOOST_TEST(s.terminate() == 0);
+  }
+  auto rebuilt = run_chronicle_captured({"rebuild", "--data-dir", dir});
+  BOOST_TEST_REQUIRE(rebuilt.exit_code == 0, rebuilt.err);
+  BOOST_TEST(rebuilt.out.find("rebuilt the read models from ") != std::string::npos, rebuilt.out);
+  BOOST_TEST(!std::filesystem::exists(dir + "/views.before-rebuild"));
+  {
+    server_process s(dir);
+    BOOST_TEST(all_pages(s.port(), key) == pages);
+    BOOST_TEST(s.terminate() == 0);
+  }
+  auto nothing = run_chronicle_captured({"rebuild", "--data-dir", dir + "/no-such"});
+  BOOST_TEST(nothing.exit_code == 1);
+  BOOST_TEST(nothing.err.find("no Chronicle data") != std::string::npos, nothing.err);
   remove_dir(dir);
 }
 
