@@ -507,7 +507,7 @@ struct record {
 };
 
 struct sort_entry {
-  std::uint64_t key = 0;  // sign-flipped value, or the first 8 bytes of the name key
+  std::uint64_t key = 0;  // sign-flipped value, or name_sort_key of the name key
   id128 id;
   std::uint32_t slot = 0;
 };
@@ -519,9 +519,32 @@ std::uint64_t name_prefix(std::string_view k) {
   return v;
 }
 
+// The sort key of a name key: its first 12 bytes, 5 bits each, in a code
+// that keeps their order: 0 the end, 1 a byte below the field separator, 2
+// the separator (\x1f), 3 a byte between it and 'a', 4..29 'a'..'z', 30 a
+// byte above 'z'. Codes 1, 3 and 30 stand for many bytes, so the key stops
+// after one (keys that tie are ordered by the whole name key). Twelve letters
+// reach past most last names into the first name, where 8 raw bytes did not.
+std::uint64_t name_sort_key(std::string_view k) {
+  std::uint64_t v = 0;
+  std::size_t i = 0;
+  bool stop = false;
+  for (; i < 12 && i < k.size() && !stop; ++i) {
+    auto c = static_cast<unsigned char>(k[i]);
+    std::uint64_t code;
+    if (c >= 'a' && c <= 'z') code = 4u + (c - 'a');
+    else if (c == 0x1f) code = 2;
+    else if (c < 0x1f) code = 1, stop = true;
+    else if (c < 'a') code = 3, stop = true;
+    else code = 30, stop = true;
+    v = (v << 5) | code;
+  }
+  return v << (5 * (12 - i));
+}
+
 std::uint64_t sort_key(int order, const record& r) {
   switch (order) {
-    case o_name: return name_prefix(r.name_key);
+    case o_name: return name_sort_key(r.name_key);
     case o_created: return flip(r.created_at);
     case o_last_order: return flip(r.last_order_at);
     default: return flip(r.lifetime_value);
@@ -1303,6 +1326,8 @@ std::optional<sort_probe> decode_cursor(const typed_query& tq, std::string_view 
   p.id.lo = get_u64(raw, 25);
   p.name = raw.substr(33);
   if (tq.order != o_name && !p.name.empty()) return std::nullopt;
+  // The name's key is derived again, so a cursor outlives a change of its code.
+  if (tq.order == o_name) p.key = name_sort_key(p.name);
   return p;
 }
 
@@ -1660,6 +1685,10 @@ class executor {
       c.estimate = estimate_term(t_, q);
       cs_.push_back(std::move(c));
     }
+    // Names sort by last name first, and a q term matches name words: its
+    // matches bunch together in the name order instead of spreading evenly,
+    // so a walk may cross half the order before its first hit.
+    correlated_ = tq_.order == o_name && !tq_.terms.empty();
   }
 
   bool matches(std::uint32_t slot) const {
@@ -1676,9 +1705,12 @@ class executor {
     if (keys[a] != keys[b]) {
       c = keys[a] < keys[b] ? -1 : 1;
     } else {
+      // The same as t_.cmp against a probe of b, without copying b's name:
+      // names often share their first 8 bytes, so sorts land here a lot.
       auto& ra = t_.recs[a];
-      auto p = t_.probe_of(tq_.order, t_.recs[b]);
-      c = t_.cmp(tq_.order, sort_entry{keys[a], ra.id, a}, p);
+      auto& rb = t_.recs[b];
+      c = tq_.order == o_name ? ra.name_key.compare(rb.name_key) : 0;
+      c = c != 0 ? (c < 0 ? -1 : 1) : ra.id < rb.id ? -1 : (ra.id == rb.id ? 0 : 1);
     }
     return tq_.desc ? -c : c;
   }
@@ -1718,8 +1750,22 @@ class executor {
 
   void take_page(std::vector<std::uint32_t>& m, std::vector<std::uint32_t>& page, bool& more) const {
     auto k = std::min(m.size(), cq_.limit + 1);
-    std::partial_sort(m.begin(), m.begin() + static_cast<std::ptrdiff_t>(k), m.end(),
-                      [&](auto a, auto b) { return compare(a, b) < 0; });
+    if (m.size() > 4 * k) {
+      // Many matches: their sort keys are read once, in slot order (the
+      // order m comes in, so memory is read ahead), and sorted beside the
+      // slots; records are read only for ties.
+      auto& keys = t_.keys[static_cast<std::size_t>(tq_.order)];
+      std::vector<std::pair<std::uint64_t, std::uint32_t>> kv;
+      kv.reserve(m.size());
+      for (auto s : m) kv.emplace_back(tq_.desc ? ~keys[s] : keys[s], s);
+      std::partial_sort(kv.begin(), kv.begin() + static_cast<std::ptrdiff_t>(k), kv.end(), [&](auto& a, auto& b) {
+        return a.first != b.first ? a.first < b.first : compare(a.second, b.second) < 0;
+      });
+      for (std::size_t i = 0; i < k; ++i) m[i] = kv[i].second;
+    } else {
+      std::partial_sort(m.begin(), m.begin() + static_cast<std::ptrdiff_t>(k), m.end(),
+                        [&](auto a, auto b) { return compare(a, b) < 0; });
+    }
     more = m.size() > cq_.limit;
     m.resize(std::min(m.size(), cq_.limit));
     page = std::move(m);
@@ -1750,7 +1796,8 @@ class executor {
   // As above, testing `bits` (when given) and then only `checks`. The budget
   // counts record checks.
   bool walk(std::size_t budget, std::vector<std::uint32_t>& page, bool& more, const bitset* bits,
-            const std::vector<const constraint*>& checks) {
+            const std::vector<const constraint*>& checks,
+            std::size_t step_budget = std::numeric_limits<std::size_t>::max()) {
     auto& o = t_.orders[tq_.order];
     using pos = chunked<sort_entry>::pos;
     const constraint* clamp = clamp_ ? &cs_[*clamp_] : nullptr;
@@ -1766,8 +1813,9 @@ class executor {
       if (clamp) p = std::min(p, range_positions(t_, tq_.order, clamp->lo, clamp->hi).second);
       valid = o.prev(p);
     }
-    std::size_t seen = 0;
+    std::size_t seen = 0, steps = 0;
     while (valid && !o.at_end(p)) {
+      if (++steps > step_budget) return false;
       auto& e = o.at(p);
       if (clamp && (tq_.desc ? e.key < flip(clamp->lo) : e.key > flip(clamp->hi))) break;
       bool hit = !bits || ((*bits)[e.slot / 64] >> (e.slot % 64)) & 1;
@@ -1862,6 +1910,8 @@ class executor {
     }
     if (!have_bits) {
       auto budget = static_cast<std::size_t>(std::max(16 * walk_cost, 5000.0));
+      // A correlated walk's estimate means little: a short try, then the bitsets.
+      if (correlated_) budget = std::min<std::size_t>(budget, 2000);
       if (plan_ == customer_plan::hybrid || !walk(budget, page, more, nullptr, checks)) {
         page.clear();
         from_bits(page, more, hits);
@@ -1900,7 +1950,11 @@ class executor {
       return;
     }
     auto budget = static_cast<std::size_t>(std::max(16 * walk_cost, 5000.0));
-    if (!walk(budget, page, more, &b, checks)) {
+    // Testing a bit costs ~15 ns a step: a correlated walk gives up once it
+    // has spent what sorting the bitset's customers would (~40 ns each).
+    auto step_budget = correlated_ ? static_cast<std::size_t>(std::max(3.0 * static_cast<double>(upper), 20000.0))
+                                   : std::numeric_limits<std::size_t>::max();
+    if (!walk(budget, page, more, &b, checks, step_budget)) {
       page.clear();
       from_bits(page, more, hits);
     }
@@ -1941,6 +1995,7 @@ class executor {
   std::vector<constraint> cs_;
   std::optional<std::size_t> clamp_;
   std::optional<sort_probe> after_;
+  bool correlated_ = false;
 };
 
 }  // namespace

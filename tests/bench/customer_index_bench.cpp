@@ -344,7 +344,7 @@ int main(int argc, char** argv) try {
   // The queries are drawn once, so every run measures the same ones.
   std::size_t n = o.queries;
   std::vector<std::string> emails, phones;
-  std::vector<params> q1, q2, q3, qphone, selective, two, broad_name, tag_range, total;
+  std::vector<params> q1, q2, q3, q3name, qphone, selective, two, broad_name, tag_range, total;
   for (std::size_t i = 0; i < n; ++i) {
     auto e = any().emails.front();
     if (i % 2) {  // case and blanks vary as typed
@@ -357,6 +357,7 @@ int main(int argc, char** argv) try {
     q1.push_back({{"q", lower_prefix(1)}});
     q2.push_back({{"q", lower_prefix(2)}});
     q3.push_back({{"q", lower_prefix(3)}});
+    q3name.push_back({{"q", lower_prefix(3)}, {"sort", i % 2 ? "name" : "-name"}});
     auto national = with_phone().phones.front().substr(2);
     qphone.push_back({{"q", national.substr(0, 3) + " " + national.substr(3, 1 + i % 4)}});
     selective.push_back({{"city", city()}, {"sort", "-created_at"}});
@@ -394,6 +395,7 @@ int main(int argc, char** argv) try {
       {"q name prefix, 1 letter", [&](std::size_t i) { return page(ix, q1[i]); }, n},
       {"q name prefix, 2 letters", [&](std::size_t i) { return page(ix, q2[i]); }, n},
       {"q name prefix, 3 letters", [&](std::size_t i) { return page(ix, q3[i]); }, n},
+      {"q name prefix, 3 letters, sort name", [&](std::size_t i) { return page(ix, q3name[i]); }, n},
       {"q phone fragment (\"555 12\")", [&](std::size_t i) { return page(ix, qphone[i]); }, n},
       {"city=X, -created_at", [&](std::size_t i) { return page(ix, selective[i]); }, n},
       {"type=business & tags[in]=X", [&](std::size_t i) { return page(ix, two[i]); }, n},

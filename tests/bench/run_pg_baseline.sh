@@ -6,8 +6,10 @@
 # (pg/schema.sql), driven by pgbench. Each transaction appends one event of
 # the same size to a new stream, as registering a customer does. The embedded
 # log takes the same event size from the same number of concurrent appenders
-# (bench_log_append). Runs are interleaved; the ratio is taken per run, then
-# the median.
+# (bench_log_append), and end to end through HTTP: a real `chronicle serve`
+# on loopback, `wrk` with the same number of connections issuing
+# POST /v1/customers (validation, encryption, durable append, answer).
+# Runs are interleaved; the ratios are taken per run, then the median.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -16,6 +18,7 @@ seconds=10
 clients=64
 payload=400
 bench_bin="$repo_root/build/tests/bench/bench_log_append"
+chronicle_bin="$repo_root/build/api/cli/chronicle"
 dir_base="/var/tmp"
 
 usage() {
@@ -50,13 +53,19 @@ pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 [[ -n "$pg_bin" && -x "$pg_bin/pgbench" && -x "$pg_bin/initdb" ]] \
   || fail "PostgreSQL is not installed (apt-get install postgresql)"
 [[ -x "$bench_bin" ]] || fail "$bench_bin not found (scripts/setup.sh builds it)"
+[[ -x "$chronicle_bin" ]] || fail "$chronicle_bin not found (scripts/setup.sh builds it)"
+command -v wrk >/dev/null || fail "wrk not found (scripts/setup.sh installs it)"
 
 work="$(mktemp -d -p "$dir_base" chronicle-pg-XXXXXX)"
 pg_pid_file=""
+server_pid=""
 as_pg() {
   if [[ "$(id -u)" -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 cleanup() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true
+  fi
   if [[ -n "$pg_pid_file" && -s "$pg_pid_file" ]]; then
     as_pg "$pg_bin/pg_ctl" -D "$work/db" -m fast -w stop >/dev/null 2>&1 || true
   fi
@@ -85,6 +94,18 @@ SELECT append_event('customer-bench-' || gen_random_uuid()::text, 0, 'customer.r
                     '{"customer_id": "01KFZZ00000000000000000001", "note": "$filler"}'::jsonb);
 EOF_SQL
 
+# The HTTP path: one server on a fresh data directory for all runs.
+server_port=$((port + 1))
+"$chronicle_bin" serve --data-dir "$work/chronicle" --listen "127.0.0.1:$server_port" >"$work/server.log" 2>&1 &
+server_pid=$!
+for ((i = 0; i < 300; i++)); do
+  grep -q "listening on" "$work/server.log" && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; fail "chronicle serve exited"; }
+  sleep 0.1
+done
+server_key="$(grep -o 'chr_[0-9A-Za-z_]*' "$work/server.log" | head -n 1)"
+[[ -n "$server_key" ]] || fail "chronicle serve printed no admin key"
+
 results="$work/results"
 : >"$results"
 threads=2
@@ -100,7 +121,16 @@ for ((r = 1; r <= runs; r++)); do
   ch="$(awk -v c="C=$clients" '$1 == "run" && $3 == "embedded_log" && $5 == c { print $6 }' <<<"$out")"
   [[ -n "$ch" ]] || { echo "$out" >&2; fail "bench_log_append printed no figure for C=$clients"; }
   printf 'run %d/%d  chronicle embedded log      C=%-3d %10.0f /s\n' "$r" "$runs" "$clients" "$ch"
-  echo "$r $pg_tps $ch" >>"$results"
+  out="$(CHRONICLE_KEY="$server_key" RUN_TAG="pg$r" wrk -t"$threads" -c"$clients" -d"${seconds}s" --timeout 10s \
+           -s "$repo_root/tests/bench/http/post_customers.lua" "http://127.0.0.1:$server_port" 2>&1)" \
+    || { echo "$out" >&2; fail "wrk failed"; }
+  line="$(grep '^wrk_result' <<<"$out")" || { echo "$out" >&2; fail "wrk printed no result"; }
+  http="$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$line")"
+  errs="$(sed -E 's/.*status_errors=([0-9]+).*/\1/' <<<"$line")"
+  ((errs == 0)) || { echo "$out" >&2; fail "$errs POST /v1/customers answers were not 201"; }
+  printf 'run %d/%d  chronicle POST /v1/customers C=%-3d %10.0f /s  p99 %7.2f ms\n' "$r" "$runs" "$clients" "$http" \
+    "$(sed -E 's/.*p99_us=([0-9]+).*/\1/' <<<"$line" | awk '{ print $1 / 1000 }')"
+  echo "$r $pg_tps $ch $http" >>"$results"
 done
 rows="$(as_pg "$pg_bin/psql" -X -At -h 127.0.0.1 -p "$port" -U bench -d events -c "SELECT count(*) FROM events" 2>/dev/null || echo '?')"
 
@@ -108,10 +138,14 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 pg_med="$(awk '{ print $2 }' "$results" | median)"
 ch_med="$(awk '{ print $3 }' "$results" | median)"
 ratio="$(awk '$2 > 0 { print $3 / $2 }' "$results" | median)"
+http_med="$(awk '{ print $4 }' "$results" | median)"
+http_ratio="$(awk '$2 > 0 { print $4 / $2 }' "$results" | median)"
 echo
 echo "medians over $runs run(s) of ${seconds} s, $clients concurrent appenders, ${payload}-byte events, durable commits ($rows rows in PostgreSQL at the end)"
 printf '%-46s %12s\n' "appender" "events/s"
 printf '%-46s %12.0f\n' "PostgreSQL events table + append_event()" "$pg_med"
 printf '%-46s %12.0f\n' "Chronicle embedded log (group commit)" "$ch_med"
-printf 'Chronicle / PostgreSQL, median of per-run ratios: %.2fx\n' "$ratio"
-echo "pg_baseline_result pg=$pg_med chronicle=$ch_med ratio=$ratio"
+printf '%-46s %12.0f\n' "Chronicle POST /v1/customers over HTTP" "$http_med"
+printf 'Chronicle log / PostgreSQL, median of per-run ratios:  %.2fx\n' "$ratio"
+printf 'Chronicle HTTP / PostgreSQL, median of per-run ratios: %.2fx\n' "$http_ratio"
+echo "pg_baseline_result pg=$pg_med chronicle=$ch_med ratio=$ratio http=$http_med http_ratio=$http_ratio"

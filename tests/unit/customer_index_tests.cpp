@@ -343,6 +343,62 @@ BOOST_AUTO_TEST_CASE(name_sort_uses_first_name_then_company_after_last_name) {
   BOOST_TEST(h.ids == (std::vector<std::string>{d.id, e.id, c.id, a.id}));
 }
 
+// Sort keys hold only the first bytes of a name; names that share long
+// prefixes, end early, or hold digits, dashes, blanks and accented letters
+// must still come in the order of their whole folded names, with and without
+// q, in both directions and under every plan.
+BOOST_AUTO_TEST_CASE(name_sort_orders_whole_names_beyond_their_key) {
+  const char* lasts[] = {"Lovelace", "Lovelacey", "Lovelace-Byron", "Lovelace Byron", "Love", "Lo", "L0velace",
+                         "Lovelacé", "LOVELACE", "Zwölf", "Lovelace2", "Lo-ab", "Lo za"};
+  const char* firsts[] = {"Ada", "Adam", "", "Ad", "Ada-Ann", "Bea"};
+  auto fold = [](std::string s) {  // ASCII case only; é stays apart (expected order takes it from the index)
+    for (auto& ch : s)
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
+    return s;
+  };
+  for (auto plan : {customer_plan::automatic, customer_plan::walk, customer_plan::candidates, customer_plan::bitsets,
+                    customer_plan::hybrid}) {
+    BOOST_TEST_CONTEXT(plan) {
+      customer_index ix(plan);
+      std::vector<std::pair<std::string, std::string>> expected;  // (folded name key, id)
+      std::uint64_t n = 0;
+      for (auto* l : lasts)
+        for (auto* f : firsts)
+          for (int dup = 0; dup < 3; ++dup) {
+            auto c = person(++n, f, l, dup == 2 ? "Acme" : "");
+            BOOST_REQUIRE(ix.upsert("t", c).ok());
+            if (std::string_view(l).find("\xc3") == std::string_view::npos && std::string_view(l) != "Lovelacé" &&
+                std::string_view(l) != "Zwölf")
+              expected.emplace_back(fold(l) + '\x1f' + fold(f) + '\x1f' + fold(c.company), c.id);
+          }
+      std::sort(expected.begin(), expected.end());
+      auto ascii_only = [&](const std::vector<std::string>& ids) {
+        std::set<std::string> keep;
+        for (auto& [k, id] : expected) keep.insert(id);
+        std::vector<std::string> out;
+        for (auto& id : ids)
+          if (keep.count(id)) out.push_back(id);
+        return out;
+      };
+      std::vector<std::string> want;
+      for (auto& [k, id] : expected) want.push_back(id);
+      auto asc = all_pages(ix, "t", {{"sort", "name"}}, 7);
+      BOOST_TEST(asc.size() == n);
+      BOOST_TEST(ascii_only(asc) == want);
+      auto desc = all_pages(ix, "t", {{"sort", "-name"}}, 5);
+      std::reverse(desc.begin(), desc.end());
+      BOOST_TEST(desc == asc);
+      // q narrows the same order: "lovelace" is a prefix of several last names.
+      std::vector<std::string> want_q;
+      for (auto& [k, id] : expected)
+        if (k.starts_with("lovelace")) want_q.push_back(id);
+      BOOST_TEST(ascii_only(all_pages(ix, "t", {{"sort", "name"}, {"q", "lovelace"}}, 4)) == want_q);
+      auto one_page = run(ix, "t", {{"sort", "name"}, {"q", "lovelace"}, {"limit", "200"}}).ids;
+      BOOST_TEST(ascii_only(one_page) == want_q);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(include_total_counts_every_match_not_just_the_page) {
   book b;
   auto h = run(b.ix, "acme", {{"limit", "1"}, {"include", "total"}});
