@@ -43,14 +43,40 @@ void writer::append_string(std::string& out, std::string_view s) {
 
 std::string format_timestamp(std::int64_t us) {
   std::int64_t secs = us >= 0 ? us / 1000000 : (us - 999999) / 1000000;
-  auto frac = static_cast<long>(us - secs * 1000000);
-  std::time_t t = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
-  return buf;
+  auto frac = us - secs * 1000000;
+  std::int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+  auto sod = secs - days * 86400;
+  // The civil date of a day count (days since 1970-01-01), in the
+  // proleptic Gregorian calendar, by eras of 400 years. Every list row
+  // renders a few timestamps, so this stays clear of gmtime and printf.
+  days += 719468;
+  std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  auto doe = days - era * 146097;                                      // [0, 146096]
+  auto yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;   // [0, 399]
+  auto doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                 // [0, 365]
+  auto mp = (5 * doy + 2) / 153;                                      // [0, 11], from March
+  auto day = doy - (153 * mp + 2) / 5 + 1;
+  auto month = mp < 10 ? mp + 3 : mp - 9;
+  auto year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  if (year < 0 || year > 9999) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d.%06lldZ", static_cast<long long>(year),
+                  static_cast<int>(month), static_cast<int>(day), static_cast<int>(sod / 3600),
+                  static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60), static_cast<long long>(frac));
+    return buf;
+  }
+  std::string out = "0000-00-00T00:00:00.000000Z";
+  auto put = [&](std::size_t at, std::size_t width, std::int64_t v) {
+    for (std::size_t i = width; i-- > 0; v /= 10) out[at + i] = static_cast<char>('0' + v % 10);
+  };
+  put(0, 4, year);
+  put(5, 2, month);
+  put(8, 2, day);
+  put(11, 2, sod / 3600);
+  put(14, 2, sod / 60 % 60);
+  put(17, 2, sod % 60);
+  put(20, 6, frac);
+  return out;
 }
 
 namespace {

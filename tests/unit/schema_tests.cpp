@@ -10,6 +10,8 @@
 #include <simdjson.h>
 
 #include <array>
+#include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -2003,4 +2005,28 @@ BOOST_AUTO_TEST_CASE(json_writer_escapes_round_trip_through_a_parser) {
     BOOST_REQUIRE(!doc.value()["k\"\x1f"].get(back));
     BOOST_TEST(back == s);
   }
+}
+
+// Timestamps are rendered without gmtime; the C library is the reference,
+// over leap days, century years, the epoch, times before it and far ahead.
+BOOST_AUTO_TEST_CASE(format_timestamp_agrees_with_gmtime) {
+  auto reference = [](std::int64_t us) {
+    std::int64_t secs = us >= 0 ? us / 1000000 : (us - 999999) / 1000000;
+    std::time_t t = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(us - secs * 1000000));
+    return std::string(buf);
+  };
+  std::vector<std::int64_t> samples = {0, 1, -1, 999999, -999999, -1000000, 951782400000000 /* 2000-02-29 */,
+                                       4107542399999999 /* 2100-02-28T23:59:59.999999 */,
+                                       -2208988800000000 /* 1900-01-01 */, 253402300799999999 /* 9999-12-31 */};
+  std::uint64_t x = 88172645463325252ull;
+  for (int i = 0; i < 20000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    samples.push_back(static_cast<std::int64_t>(x % 8'000'000'000'000'000ull) - 2'000'000'000'000'000);
+  }
+  for (auto us : samples) BOOST_TEST(chronicle::json::format_timestamp(us) == reference(us), us);
 }
