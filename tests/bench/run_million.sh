@@ -4,8 +4,9 @@
 # /v1/customers, then measures, with wrk at a few connections so latency is
 # close to the server's own, GET by id, exact lookups by email, and filtered,
 # sorted 50-row list pages (each row read from the view and audited), and
-# reports the server's peak RSS. Bounded: loading stops at N customers or
-# after --load-seconds.
+# reports the server's peak RSS; then stops the server and times a rebuild of
+# every read model from this log (events/s, peak memory). Bounded: loading
+# stops at N customers or after --load-seconds.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -168,3 +169,12 @@ rss="$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")"
 echo
 echo "server peak RSS with $loaded customers: $((rss / 1024)) MiB; data directory: $(du -sh "$work/data" | cut -f1)"
 grep "search index" "$work/server.log" || true
+
+# Projection replay: the server stops, then every read model is folded again
+# from the first event of this log (`chronicle rebuild`, its own process, so
+# its peak memory is the rebuild's alone).
+kill -TERM "$pid"
+wait "$pid" || fail "the server exited with status $? after SIGTERM"
+pid=""
+"$bin" rebuild --data-dir "$work/data" | tee "$work/rebuild.out" || fail "chronicle rebuild failed"
+echo "million_result customers=$loaded rss_mib=$((rss / 1024)) $(sed -E 's/.*from ([0-9]+) events in ([0-9.]+) s \(([0-9]+) events\/s\); peak memory ([0-9]+) MiB.*/replay_events=\1 replay_seconds=\2 replay_eps=\3 replay_peak_mib=\4/' "$work/rebuild.out")"
