@@ -16,14 +16,17 @@ customers=1000000
 seconds=10
 connections=4
 load_seconds=1800
+keep=""
 
 usage() {
   cat <<'EOF_USAGE'
-usage: tests/bench/run_million.sh [--customers N] [--seconds S] [--connections C] [--load-seconds L] [--bin PATH]
+usage: tests/bench/run_million.sh [--customers N] [--seconds S] [--connections C] [--load-seconds L] [--keep DIR] [--bin PATH]
   --customers N      customers to load (default 1000000)
   --seconds S        duration of each measurement (default 10)
   --connections C    wrk connections for the measurements (default 4)
   --load-seconds L   give up loading after L seconds (default 1800)
+  --keep DIR         keep the loaded data in DIR; when DIR already holds a
+                     finished load, skip loading and measure again on it
 EOF_USAGE
   exit "${1:-2}"
 }
@@ -33,6 +36,7 @@ while (($# > 0)); do
     --seconds) seconds="${2:-}"; shift 2 || usage ;;
     --connections) connections="${2:-}"; shift 2 || usage ;;
     --load-seconds) load_seconds="${2:-}"; shift 2 || usage ;;
+    --keep) keep="$(realpath -m -- "${2:-.}")"; shift 2 || usage ;;
     --bin) bin="$(realpath -m -- "${2:-.}")"; shift 2 || usage ;;
     -h|--help) usage 0 ;;
     *) usage ;;
@@ -43,13 +47,21 @@ fail() { echo "run_million.sh: error: $*" >&2; [[ -s "${work:-}/server.log" ]] &
 [[ -x "$bin" ]] || fail "$bin not found (scripts/setup.sh builds it)"
 command -v wrk >/dev/null || fail "wrk not found"
 
-work="$(mktemp -d -p /var/tmp chronicle-million-XXXXXX)"
+if [[ -n "$keep" ]]; then
+  mkdir -p "$keep" || fail "cannot create $keep"
+  work="$keep"
+else
+  work="$(mktemp -d -p /var/tmp chronicle-million-XXXXXX)"
+fi
+# A finished load (kept with --keep) has its key, tag ids and customer ids.
+reuse=""
+[[ -s "$work/key" && -s "$work/tags" && -d "$work/data" ]] && ls "$work"/ids.[0-9]* >/dev/null 2>&1 && reuse=1
 pid=""
 wrk_pid=""
 cleanup() {
   [[ -n "$wrk_pid" ]] && kill "$wrk_pid" 2>/dev/null || true
   if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$work"
+  [[ -n "$keep" ]] || rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -58,15 +70,21 @@ port=$((20000 + RANDOM % 20000))
 "$bin" serve --data-dir "$work/data" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 pid=$!
 url="http://127.0.0.1:$port"
-for ((i = 0; i < 300; i++)); do
+for ((i = 0; i < 1800; i++)); do  # the search index of a kept load is read first
   grep -q "listening on" "$work/server.log" 2>/dev/null && break
   kill -0 "$pid" 2>/dev/null || fail "the server exited"
   sleep 0.1
 done
+if [[ -n "$reuse" ]]; then
+  key="$(cat "$work/key")"
+  read -r -a tag_ids <"$work/tags"
+  loaded="$(cat "$work"/ids.[0-9]* | wc -l)"
+  echo "measuring again on the $loaded customers kept in $work"
+else
 key="$(grep -o 'chr_[0-9A-Za-z_]*' "$work/server.log" | head -n 1)"
 [[ -n "$key" ]] || fail "no admin key printed"
+echo "$key" >"$work/key"
 export CHRONICLE_KEY="$key"
-get() { curl -sf -H "Authorization: Bearer $key" "$url$1"; }
 
 tag_ids=()
 for name in Restaurant Weekly VIP Wholesale Organic Returnable Chef Market School Office; do
@@ -74,6 +92,7 @@ for name in Restaurant Weekly VIP Wholesale Organic Returnable Chef Market Schoo
     || fail "creating tag $name"
   tag_ids+=("$(sed -E 's/.*"id":"([0-9A-Z]+)".*/\1/' <<<"$r")")
 done
+echo "${tag_ids[*]}" >"$work/tags"
 sleep 1
 
 echo "loading $customers customers into $url ($(nproc) cores; the machine's other load counts)"
@@ -101,6 +120,8 @@ loaded="$(cat "$work"/ids.[0-9]* | wc -l)"
 load_time=$((SECONDS - started))
 echo "loaded $loaded customers in ${load_time}s ($((loaded / (load_time > 0 ? load_time : 1)))/s)"
 ((loaded > 0)) || fail "nothing was loaded"
+fi
+export CHRONICLE_KEY="$key"  # a kept load's key, for the measurements
 # Wait for the projections to catch up.
 for ((i = 0; i < 600; i++)); do
   lag="$(curl -sf "$url/metrics" | awk '$1 == "chronicle_projection_lag_events" { print $2 }')"
@@ -170,6 +191,7 @@ echo
 echo "server peak RSS with $loaded customers: $((rss / 1024)) MiB; data directory: $(du -sh "$work/data" | cut -f1)"
 grep "search index" "$work/server.log" || true
 
+[[ -z "$reuse" ]] || { echo "million_result customers=$loaded rss_mib=$((rss / 1024)) (measured again on kept data: no rebuild)"; exit 0; }
 # Projection replay: the server stops, then every read model is folded again
 # from the first event of this log (`chronicle rebuild`, its own process, so
 # its peak memory is the rebuild's alone).
