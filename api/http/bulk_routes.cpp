@@ -12,6 +12,7 @@
 #include "api/http/problem.hpp"
 #include "commands/customer_commands.hpp"
 #include "domain/ids.hpp"
+#include "domain/log.hpp"
 #include "projections/customer_index.hpp"
 #include "schemas/bulk_codec.hpp"
 
@@ -29,6 +30,7 @@ struct tally {
   std::size_t remaining = 0;
   std::size_t succeeded = 0;
   std::vector<std::pair<std::size_t, bulk::item_failure>> failed;  // input position, failure
+  positions written;  // past every item's write: the answer's Consistency-Token
 };
 
 result<std::vector<std::string>> matching_ids(app_services& s, const request_scope& r, const bulk::bulk_request& b) {
@@ -78,17 +80,20 @@ void bulk_customers(app_services& s, const request_scope& r, reply done) {
   auto t = std::make_shared<tally>();
   t->remaining = ids->size();
   auto finish = [t, action = b->action, matched = ids->size(), done](std::size_t pos, std::string id,
-                                                                   const error* e) mutable {
+                                                                   const error* e, std::string_view token) mutable {
     std::unique_lock lock(t->m);
     if (e) t->failed.emplace_back(pos, bulk::item_failure{std::move(id), *e});
     else ++t->succeeded;
+    if (auto p = decode_token(token))
+      for (auto& [tp, offset] : *p) t->written[tp] = std::max(t->written[tp], offset);
     if (--t->remaining > 0) return;
     std::sort(t->failed.begin(), t->failed.end(), [](auto& a, auto& c) { return a.first < c.first; });
     std::vector<bulk::item_failure> failed;
     for (auto& [_, f] : t->failed) failed.push_back(std::move(f));
-    auto body = bulk::render_result(action, matched, t->succeeded, failed);
+    auto resp = json_response(200, bulk::render_result(action, matched, t->succeeded, failed));
+    if (!t->written.empty()) resp.headers.emplace_back("Consistency-Token", encode_token(t->written));
     lock.unlock();
-    done(json_response(200, std::move(body)));
+    done(std::move(resp));
   };
   auto shared_finish = std::make_shared<decltype(finish)>(std::move(finish));
 
@@ -96,7 +101,7 @@ void bulk_customers(app_services& s, const request_scope& r, reply done) {
     auto& id = (*ids)[i];
     if (!is_ulid(id)) {
       auto e = error::make(errc::not_found, "customer_not_found", "no customer with this id");
-      (*shared_finish)(i, id, &e);
+      (*shared_finish)(i, id, &e, {});
       continue;
     }
     auto meta = meta_of(r, key.empty() ? std::string{} : key + "/" + id, "/v1/customers/bulk");
@@ -108,8 +113,8 @@ void bulk_customers(app_services& s, const request_scope& r, reply done) {
     else
       cmd = commands::customer_commands::set_status(meta, id, b->status);
     s.exec.submit(std::move(cmd), [shared_finish, i, id](result<commands::command_outcome> o) {
-      if (o) (*shared_finish)(i, id, nullptr);
-      else (*shared_finish)(i, id, &o.err());
+      if (o) (*shared_finish)(i, id, nullptr, o->token);
+      else (*shared_finish)(i, id, &o.err(), {});
     });
   }
 }
