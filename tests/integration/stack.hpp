@@ -8,6 +8,7 @@
 #include <random>
 
 #include "commands/activity_commands.hpp"
+#include "commands/catalog_commands.hpp"
 #include "commands/customer_commands.hpp"
 #include "commands/order_commands.hpp"
 #include "commands/tag_commands.hpp"
@@ -78,7 +79,8 @@ struct memory_side {
   infra::system_entropy entropy;
   commands::executor ex{log, state, vault, clock, entropy,
                         {commands::customer_commands::kind(vault), commands::tag_commands::kind(),
-                         commands::activity_commands::kind(), commands::order_commands::kind()}};
+                         commands::activity_commands::kind(), commands::order_commands::kind(),
+                         commands::catalog_commands::kind()}};
   memory_side() { BOOST_REQUIRE(ex.start().ok()); }
   // Registers a customer named `name` and returns the outcome.
   commands::command_outcome add(std::string name) {
