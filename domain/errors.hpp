@@ -47,7 +47,7 @@ struct error {
   std::string existing_id;
   // For a shortage (insufficient_stock, stock_below_zero): how many units
   // are available, shown as "available" in the problem.
-  std::optional<std::int64_t> available;
+  std::optional<std::int64_t> available = std::nullopt;
 
   static error invalid(std::string code, std::string message,
                        std::vector<field_error> fields = {}) {

@@ -58,6 +58,11 @@ void create_task(app_services& s, const request_scope& r, reply done);
 void update_task(app_services& s, const request_scope& r, reply done);
 void list_tasks(app_services& s, const request_scope& r, reply done);
 void customer_timeline(app_services& s, const request_scope& r, reply done);
+void list_products(app_services& s, const request_scope& r, reply done);
+void create_product(app_services& s, const request_scope& r, reply done);
+void get_product(app_services& s, const request_scope& r, reply done);
+void update_product(app_services& s, const request_scope& r, reply done);
+void change_stock(app_services& s, const request_scope& r, reply done);
 }  // namespace handlers
 
 // ---- shared helpers ----
