@@ -6,6 +6,11 @@
 
 #include <simdjson.h>
 
+#include <atomic>
+#include <thread>
+
+#include <fstream>
+
 #include "support.hpp"
 
 using namespace chronicle::e2e;
@@ -262,6 +267,81 @@ BOOST_AUTO_TEST_CASE(analysts_read_products_and_only_admin_and_staff_write) {
                   R"({"sku":"ROLE-2","name":"Dill","unit":"tray","price":{"amount":1,"currency":"EUR"}})")
                  .status == 201);
   BOOST_TEST(call(port, "", "GET", "/v1/products").status == 401);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(products_over_http_races_and_tenants)
+
+BOOST_AUTO_TEST_CASE(concurrent_adjustments_for_the_last_unit_exactly_one_wins) {
+  running_server s;
+  auto port = s.server.port();
+  auto key = s.server.admin_key();
+  auto r = call(port, key, "POST", "/v1/products",
+                R"({"sku":"LAST","name":"Last tray","unit":"tray","price":{"amount":900,"currency":"USD"}})");
+  BOOST_TEST_REQUIRE(r.status == 201, r.body);
+  auto id = json_field(r.body, "id").value();
+  for (int round = 0; round < 5; ++round) {
+    auto in = call(port, key, "POST", "/v1/products/" + id + "/stock", R"({"action":"receive","quantity":1})");
+    BOOST_TEST_REQUIRE(in.status == 200, in.body);
+    std::atomic<int> ok{0}, refused{0}, other{0};
+    std::vector<std::thread> racers;
+    for (int i = 0; i < 4; ++i)
+      racers.emplace_back([&] {
+        auto a = call(port, key, "POST", "/v1/products/" + id + "/stock",
+                      R"({"action":"adjust","quantity":-1,"reason":"sold at the market"})");
+        if (a.status == 200) ++ok;
+        else if (a.status == 409 && json_field(a.body, "code").value_or("") == "stock_below_zero") ++refused;
+        else ++other;
+      });
+    for (auto& t : racers) t.join();
+    BOOST_TEST(ok.load() == 1);
+    BOOST_TEST(refused.load() == 3);
+    BOOST_TEST(other.load() == 0);
+  }
+  auto last = call(port, key, "POST", "/v1/products/" + id + "/stock", R"({"action":"receive","quantity":2})");
+  BOOST_TEST(at(last.body, "/stock/on_hand") == "2");
+}
+
+BOOST_AUTO_TEST_CASE(products_survive_a_restart_and_stay_in_their_tenant) {
+  auto dir = temp_dir();
+  std::string id;
+  {
+    server_process s(dir);
+    auto key = s.admin_key();
+    auto r = call(s.port(), key, "POST", "/v1/products",
+                  R"({"sku":"KEEP-1","name":"Kept","unit":"tray","price":{"amount":100,"currency":"USD"}})");
+    BOOST_TEST_REQUIRE(r.status == 201, r.body);
+    id = json_field(r.body, "id").value();
+    BOOST_TEST_REQUIRE(call(s.port(), key, "POST", "/v1/products/" + id + "/stock", R"({"action":"receive","quantity":7})")
+                           .status == 200);
+    std::ofstream(dir + "/admin_key") << key;
+    BOOST_TEST(s.terminate() == 0);
+  }
+  std::string admin;
+  {
+    std::ifstream in(dir + "/admin_key");
+    std::getline(in, admin);
+  }
+  auto t = run_chronicle_captured({"tenant", "create", "globex", "--data-dir", dir});
+  BOOST_TEST_REQUIRE(t.exit_code == 0, t.out << t.err);
+  auto k = run_chronicle_captured({"key", "create", "--tenant", "globex", "--role", "admin", "--data-dir", dir});
+  BOOST_TEST_REQUIRE(k.exit_code == 0, k.out << k.err);
+  auto other = k.out.substr(0, k.out.find_first_of("\r\n"));
+  server_process s(dir);
+  auto again = call(s.port(), admin, "GET", "/v1/products/" + id);
+  BOOST_TEST_REQUIRE(again.status == 200, again.body);
+  BOOST_TEST(at(again.body, "/stock/on_hand") == "7");
+  BOOST_TEST(call(s.port(), other, "GET", "/v1/products/" + id).status == 404);
+  BOOST_TEST(count_items(call(s.port(), other, "GET", "/v1/products").body) == 0u);
+  BOOST_TEST(call(s.port(), other, "POST", "/v1/products/" + id + "/stock", R"({"action":"receive","quantity":1})")
+                 .status == 404);
+  // The SKU is unique per tenant only.
+  auto same = call(s.port(), other, "POST", "/v1/products",
+                   R"({"sku":"keep-1","name":"Theirs","unit":"tray","price":{"amount":1,"currency":"USD"}})");
+  BOOST_TEST(same.status == 201, same.body);
+  s.kill9();
+  remove_dir(dir);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
