@@ -97,7 +97,7 @@ command_request restock(const command_meta& meta, std::string product_id, std::s
 std::optional<product_info> product_summary(std::string_view state) {
   auto p = codec::decode_state(state);
   if (!p || !p->exists) return std::nullopt;
-  return product_info{p->id, p->sku, p->name, p->unit, p->price, p->active};
+  return product_info{p->id, p->sku, p->name, p->unit, p->price, p->active, p->on_hand, p->available()};
 }
 
 std::optional<money> price_of(std::string_view state) {

@@ -51,6 +51,7 @@ struct product_info {
   std::string id, sku, name, unit;
   money price;
   bool active = true;
+  std::int64_t on_hand = 0, available = 0;  // stock after the command
 };
 // nullopt when `state` is empty or not a product state.
 std::optional<product_info> product_summary(std::string_view state);

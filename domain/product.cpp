@@ -79,9 +79,9 @@ struct validator {
   }
 };
 
-error not_found() {
-  return {errc::not_found, "product_not_found", "no product with this id",
-          {{"product_id", "not_found", "no product with this id"}}, {}, std::nullopt};
+error not_found(const std::string& id) {
+  auto message = "no product " + id + " in the catalog";
+  return {errc::not_found, "product_not_found", message, {{"product_id", "not_found", message}}, {}, std::nullopt};
 }
 
 std::string units(std::int64_t n) { return std::to_string(n) + (n == 1 ? " unit" : " units"); }
@@ -137,7 +137,7 @@ result<std::vector<event>> decide(const product& state, const create_product& cm
 }
 
 result<std::vector<event>> decide(const product& state, const update_product& cmd) {
-  if (!state.exists) return not_found();
+  if (!state.exists) return not_found(cmd.id);
   validator v;
   auto name = v.text("name", cmd.name, max_name, true);
   auto unit = v.text("unit", cmd.unit, max_unit, true);
@@ -157,7 +157,7 @@ result<std::vector<event>> decide(const product& state, const update_product& cm
 }
 
 result<std::vector<event>> decide(const product& state, const receive_stock& cmd) {
-  if (!state.exists) return not_found();
+  if (!state.exists) return not_found(cmd.product_id);
   validator v;
   v.quantity("quantity", cmd.quantity);
   auto reason = v.text("reason", cmd.reason, max_reason, false);
@@ -169,7 +169,7 @@ result<std::vector<event>> decide(const product& state, const receive_stock& cmd
 }
 
 result<std::vector<event>> decide(const product& state, const adjust_stock& cmd) {
-  if (!state.exists) return not_found();
+  if (!state.exists) return not_found(cmd.product_id);
   validator v;
   if (cmd.delta == 0) v.fail("quantity", "zero", "quantity must not be zero: a positive count adds, a negative removes");
   else if (cmd.delta > max_quantity || cmd.delta < -max_quantity)
@@ -192,7 +192,7 @@ result<std::vector<event>> decide(const product& state, const adjust_stock& cmd)
 }
 
 result<std::vector<event>> decide(const product& state, const reserve_stock& cmd) {
-  if (!state.exists) return not_found();
+  if (!state.exists) return not_found(cmd.product_id);
   validator v;
   if (cmd.order_id.empty()) v.fail("order_id", "required", "order_id is required");
   if (cmd.quantity < 0) v.fail("quantity", "negative", "quantity must be zero or more");
@@ -224,21 +224,21 @@ result<std::vector<event>> decide(const product& state, const reserve_stock& cmd
 }
 
 result<std::vector<event>> decide(const product& state, const release_stock& cmd) {
-  if (!state.exists) return not_found();
+  if (!state.exists) return not_found(cmd.product_id);
   auto it = state.reservations.find(cmd.order_id);
   if (it == state.reservations.end()) return std::vector<event>{};
   return std::vector<event>{stock_released{cmd.product_id, cmd.order_id, it->second}};
 }
 
 result<std::vector<event>> decide(const product& state, const commit_stock& cmd) {
-  if (!state.exists) return not_found();
+  if (!state.exists) return not_found(cmd.product_id);
   auto it = state.reservations.find(cmd.order_id);
   if (it == state.reservations.end()) return std::vector<event>{};
   return std::vector<event>{stock_committed{cmd.product_id, cmd.order_id, it->second}};
 }
 
 result<std::vector<event>> decide(const product& state, const restock& cmd) {
-  if (!state.exists) return not_found();
+  if (!state.exists) return not_found(cmd.product_id);
   validator v;
   if (cmd.order_id.empty()) v.fail("order_id", "required", "order_id is required");
   if (cmd.return_id.empty()) v.fail("return_id", "required", "return_id is required");

@@ -84,6 +84,8 @@ BOOST_AUTO_TEST_CASE(reserve_release_commit_restock_through_the_executor) {
   BOOST_TEST(info->sku == "MG-SUN-2");
   BOOST_TEST(info->price.amount == 600);
   BOOST_TEST(info->price.currency == "USD");
+  BOOST_TEST(info->on_hand == 5);
+  BOOST_TEST(info->available == 2);
   BOOST_TEST(cat::price_of(r->state)->amount == 600);
   auto again = run(s.ex, cat::reserve(meta(), id, "order-1", 3, ""));
   BOOST_REQUIRE(again.ok());

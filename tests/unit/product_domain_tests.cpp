@@ -242,6 +242,7 @@ BOOST_AUTO_TEST_CASE(reserving_rejects_bad_input_and_unknown_products) {
   auto r = decide(product{}, reserve_stock{pid, order1, 1, "2026-06-01"});
   BOOST_REQUIRE(!r.ok());
   BOOST_TEST(r.err().kind == errc::not_found);
+  BOOST_TEST(r.err().message.find(pid) != std::string::npos);
   BOOST_TEST(fields_of(r.err()) == (std::vector<std::string>{"product_id:not_found"}),
              boost::test_tools::per_element());
 }
