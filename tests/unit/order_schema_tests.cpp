@@ -11,6 +11,7 @@
 #include "domain/order.hpp"
 #include "domain/pii.hpp"
 #include "schemas/envelope_codec.hpp"
+#include "schemas/openapi.hpp"
 #include "schemas/order_codec.hpp"
 #include "unit/support/mini_schema.hpp"
 
@@ -32,8 +33,12 @@ std::string joined(const std::vector<std::string>& errors) {
   for (auto& e : errors) out += (out.empty() ? "" : "; ") + e;
   return out;
 }
-void check_valid(const mini_schema& s, std::string_view instance) {
-  auto errors = s.validate(instance, "#");
+const mini_schema& openapi() {
+  static const mini_schema doc{chronicle::schemas::openapi_document()};
+  return doc;
+}
+void check_valid(const mini_schema& s, std::string_view instance, std::string_view ref = "#") {
+  auto errors = s.validate(instance, ref);
   BOOST_CHECK_MESSAGE(errors.empty(), instance << " should be valid: " << joined(errors));
 }
 void check_invalid(const mini_schema& s, std::string_view instance) {
@@ -243,6 +248,55 @@ BOOST_AUTO_TEST_CASE(bad_bodies_name_each_field) {
   f = fields(rf.err());
   BOOST_TEST((std::find(f.begin(), f.end(), "amount.amount:invalid_type") != f.end()), joined(f));
   BOOST_TEST((std::find(f.begin(), f.end(), "amount.currency:required") != f.end()), joined(f));
+}
+
+BOOST_AUTO_TEST_CASE(rendered_orders_and_returns_match_their_openapi_components) {
+  codec::order_doc d;
+  d.id = oid;
+  d.customer_id = cust;
+  d.status = "delivered";
+  d.currency = "USD";
+  d.requested_delivery_date = "2026-06-01";
+  d.lines = {pea(2)};
+  d.subtotal = d.total = 900;
+  d.refunded = 450;
+  d.delivery_address = home();
+  d.notes = "Leave with Sam";
+  for (std::size_t i = 0; i < 6; ++i) d.at[i] = 1'700'000'000'000'000 + static_cast<std::int64_t>(i);
+  d.updated_at = d.at[5];
+  d.version = 9;
+  d.history.push_back({d.at[5], "order.delivered", "key_01", "Order delivered", R"({"id":"x"})"});
+  codec::return_doc r;
+  r.id = rid;
+  r.status = "refunded";
+  r.items = {{pid, 1}};
+  r.reason = "wilted";
+  r.restock = true;
+  r.requested_at = r.approved_at = r.received_at = r.refunded_at = d.at[5] + 10;
+  d.returns.push_back(r);
+  d.refunds.push_back({rid, rid, "store_credit", "wilted", {450, "USD"}, d.at[5] + 20});
+  auto text = codec::render(d);
+  check_valid(openapi(), text, "#/components/schemas/Order");
+  check_valid(openapi(), codec::render_return(d, d.returns[0]), "#/components/schemas/Return");
+  check_valid(openapi(), "{\"items\":[" + text + "],\"next_cursor\":null}", "#/components/schemas/OrderPage");
+  auto back = codec::parse_order_doc(text);
+  BOOST_REQUIRE(back.ok());
+  BOOST_TEST(codec::render(*back) == text);
+  // An erased address still matches (its label and country are empty).
+  d.delivery_address = {};
+  d.delivery_address.street = d.delivery_address.city = d.delivery_address.postal_code = "[erased]";
+  d.notes = "[erased]";
+  check_valid(openapi(), codec::render(d), "#/components/schemas/Order");
+}
+
+BOOST_AUTO_TEST_CASE(accepted_order_bodies_match_the_openapi_request_bodies) {
+  check_valid(openapi(), R"({"customer_id":")" + cust + R"(","items":[{"product_id":")" + pid + R"(","quantity":2}],"delivery_address":null})",
+              "#/components/schemas/OrderInput");
+  check_valid(openapi(), R"({"customer_id":"c","items":[],"delivery_address":{"street":"s","city":"c","postal_code":"1","country":"US"}})",
+              "#/components/schemas/OrderInput");
+  check_valid(openapi(), R"({"items":[{"product_id":"p","quantity":1}],"notes":null})", "#/components/schemas/OrderPatch");
+  check_valid(openapi(), R"({"amount":{"amount":100,"currency":"USD"},"method":"store_credit"})", "#/components/schemas/RefundInput");
+  check_valid(openapi(), R"({"items":[{"product_id":"p","quantity":1}],"reason":"wilted"})", "#/components/schemas/ReturnInput");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
