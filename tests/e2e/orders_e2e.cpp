@@ -253,6 +253,21 @@ BOOST_AUTO_TEST_CASE(bad_orders_name_the_field_and_the_product) {
                  .status == 403);
   auto listed = f.req("GET", "/v1/orders?status=pending&customer_id=" + ada);
   BOOST_TEST(count_items(listed.body) == 1u, listed.body);
+
+  // A portal key reads its own customer's orders only.
+  auto bob = f.customer();
+  auto bobs = f.place(R"({"customer_id":")" + bob + R"(","items":)" + items(pea, 1) + "}");
+  BOOST_TEST_REQUIRE(bobs.status == 201, bobs.body);
+  auto portal_key = f.req("POST", "/v1/api-keys", R"({"role":"portal","customer_id":")" + ada + "\"}");
+  BOOST_TEST_REQUIRE(portal_key.status == 201, portal_key.body);
+  auto portal = json_field(portal_key.body, "key").value();
+  auto own = call(f.port, portal, "GET", "/v1/customers/" + ada + "/orders");
+  BOOST_TEST(own.status == 200, own.body);
+  BOOST_TEST(count_items(own.body) == 1u);
+  BOOST_TEST(call(f.port, portal, "GET", "/v1/customers/" + bob + "/orders").status == 403);
+  BOOST_TEST(call(f.port, portal, "GET", "/v1/orders/" + json_field(placed.body, "id").value()).status == 200);
+  BOOST_TEST(call(f.port, portal, "GET", "/v1/orders/" + json_field(bobs.body, "id").value()).status == 404);
+  BOOST_TEST(call(f.port, portal, "GET", "/v1/orders").status == 403);
 }
 
 BOOST_AUTO_TEST_CASE(concurrent_http_orders_for_the_last_units_never_oversell) {
