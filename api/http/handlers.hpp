@@ -58,6 +58,21 @@ void create_task(app_services& s, const request_scope& r, reply done);
 void update_task(app_services& s, const request_scope& r, reply done);
 void list_tasks(app_services& s, const request_scope& r, reply done);
 void customer_timeline(app_services& s, const request_scope& r, reply done);
+void place_order(app_services& s, const request_scope& r, reply done);
+void list_orders(app_services& s, const request_scope& r, reply done);
+void get_order(app_services& s, const request_scope& r, reply done);
+void update_order(app_services& s, const request_scope& r, reply done);
+void order_verb(app_services& s, const request_scope& r, reply done);
+void customer_orders(app_services& s, const request_scope& r, reply done);
+void request_return(app_services& s, const request_scope& r, reply done);
+void get_return(app_services& s, const request_scope& r, reply done);
+void return_verb(app_services& s, const request_scope& r, reply done);
+void issue_refund(app_services& s, const request_scope& r, reply done);
+void list_products(app_services& s, const request_scope& r, reply done);
+void create_product(app_services& s, const request_scope& r, reply done);
+void get_product(app_services& s, const request_scope& r, reply done);
+void update_product(app_services& s, const request_scope& r, reply done);
+void change_stock(app_services& s, const request_scope& r, reply done);
 }  // namespace handlers
 
 // ---- shared helpers ----
