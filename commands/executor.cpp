@@ -575,6 +575,17 @@ void executor::stop() {
 
 executor_stats executor::stats() const { return {&impl_->append_latency, impl_->appended.load()}; }
 
+result<std::optional<command_outcome>> executor::answered(const std::string& tenant, const std::string& idempotency_key,
+                                                          const std::string& request_hash) {
+  if (idempotency_key.empty()) return std::optional<command_outcome>{};
+  auto rec = impl_->store.find_idempotency(scoped_key(tenant, idempotency_key));
+  if (!rec) return std::move(rec).err();
+  if (!*rec) return std::optional<command_outcome>{};
+  auto& r = **rec;
+  if (r.request_hash != request_hash) return impl::mismatch();
+  return std::optional<command_outcome>{command_outcome{r.stream, r.version, r.token, r.state, r.created, true}};
+}
+
 std::string executor::new_id() {
   return make_ulid(static_cast<std::uint64_t>(impl_->clk.now_us() / 1000), impl_->rnd.random10());
 }

@@ -128,6 +128,12 @@ class executor {
   void stop();
   executor_stats stats() const;
 
+  // The answer already recorded for this Idempotency-Key (replayed = true),
+  // none when the key is new or empty, or idempotency_key_reused when it was
+  // used with another request. For multi-step processes that must not redo
+  // their first steps on a retry.
+  result<std::optional<command_outcome>> answered(const std::string& tenant, const std::string& idempotency_key,
+                                                  const std::string& request_hash);
   // A fresh ULID for a new entity.
   std::string new_id();
 

@@ -183,6 +183,11 @@ void place(executor& ex, const command_meta& meta, place_input in, command_callb
     for (auto& f : r.err().fields)
       if (f.field.rfind("items", 0) != 0 && f.field != "customer_id") errors.push_back(f);
   if (!errors.empty()) return done(invalid(std::move(errors)));
+  // A retry of a placed order is answered before any stock is touched: its
+  // reservations are the first order's, and the stock may be gone since.
+  auto earlier = ex.answered(meta.tenant, meta.idempotency_key, meta.request_hash);
+  if (!earlier) return done(std::move(earlier).err());
+  if (*earlier) return done(std::move(**earlier));
 
   auto step = step_meta(meta);
   auto customer_id = in.customer_id;

@@ -295,4 +295,24 @@ BOOST_AUTO_TEST_CASE(concurrent_http_orders_for_the_last_units_never_oversell) {
   BOOST_TEST(count_items(f.req("GET", "/v1/orders?customer_id=" + ada + "&limit=200").body) == 6u);
 }
 
+BOOST_AUTO_TEST_CASE(a_retried_order_for_the_last_units_replays_instead_of_running_short) {
+  fixture f;
+  auto pea = f.product("PEA-2", 450, 3);
+  auto ada = f.customer();
+  auto body = R"({"customer_id":")" + ada + R"(","items":)" + items(pea, 3) + "}";
+  auto first = f.req("POST", "/v1/orders", body, {{"Idempotency-Key", "order-retry-1"}});
+  BOOST_TEST_REQUIRE(first.status == 201, first.body);
+  // The first order holds every unit; the retry is answered from its key.
+  auto retry = f.req("POST", "/v1/orders", body, {{"Idempotency-Key", "order-retry-1"}});
+  BOOST_TEST(retry.status == first.status, retry.body);
+  BOOST_TEST(at(retry.body, "/id") == at(first.body, "/id"));
+  // Another request under the same key is refused, and nothing more is held.
+  auto other = f.req("POST", "/v1/orders", R"({"customer_id":")" + ada + R"(","items":)" + items(pea, 1) + "}",
+                     {{"Idempotency-Key", "order-retry-1"}});
+  BOOST_TEST(other.status == 422, other.body);
+  BOOST_TEST(at(other.body, "/code") == "idempotency_key_reused");
+  BOOST_TEST(f.stock(pea, "3/3/0") == "3/3/0");
+  BOOST_TEST(count_items(f.req("GET", "/v1/orders?customer_id=" + ada + "&consistent_with=" + first.header("consistency-token")).body) == 1u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
