@@ -10,6 +10,7 @@
 #include "commands/access_commands.hpp"
 #include "commands/activity_commands.hpp"
 #include "commands/customer_commands.hpp"
+#include "commands/order_template_commands.hpp"
 #include "commands/tag_commands.hpp"
 #include "infra/crypto/sodium_vault.hpp"
 #include "infra/log/embedded_log.hpp"
@@ -21,6 +22,7 @@
 #include "projections/audit.hpp"
 #include "projections/customer_index.hpp"
 #include "projections/customers.hpp"
+#include "projections/order_templates.hpp"
 #include "projections/tags.hpp"
 #include "projections/timeline.hpp"
 
@@ -90,7 +92,8 @@ result<std::unique_ptr<stack>> stack::open(const stack_options& o) {
                                             commands::access_commands::tenant_kind(),
                                             commands::access_commands::key_kind(),
                                             commands::tag_commands::kind(),
-                                            commands::activity_commands::kind()});
+                                            commands::activity_commands::kind(),
+                                            commands::order_template_commands::kind()});
   if (auto s = p->exec->start(); !s) return error::make(s.err().kind, s.err().code, "catching up the command side: " + s.err().message);
 
   // The search index lives in memory: filled from the customers view as it
@@ -108,6 +111,7 @@ result<std::unique_ptr<stack>> stack::open(const stack_options& o) {
   projs.push_back(projections::make_tags_projection());
   projs.push_back(projections::make_activity_projection());
   projs.push_back(projections::make_timeline_projection());
+  projs.push_back(projections::make_order_templates_projection());
   p->runner = std::make_unique<projections::runner>(*p->log, *p->views, *p->vault, std::move(projs));
   if (auto s = p->runner->start(); !s) return error::make(s.err().kind, s.err().code, "starting projections: " + s.err().message);
   p->audit = std::make_unique<commands::audit_trail>(*p->log, p->clock, p->entropy);

@@ -32,7 +32,9 @@ enum class handler_kind { customers_register, customers_list, customers_get, cus
                           api_keys_create, api_keys_list, api_keys_revoke, audit_list, openapi, health, ready, metrics,
                           tags_list, tags_create, tags_get, tags_update, tags_delete, notes_list, notes_add, notes_get,
                           notes_edit, notes_delete, interactions_list, interactions_log, interactions_get,
-                          customer_tasks_list, tasks_create, tasks_update, tasks_list, timeline };
+                          customer_tasks_list, tasks_create, tasks_update, tasks_list, timeline,
+                          order_templates_list, order_templates_create, order_templates_get,
+                          order_templates_update, order_templates_delete };
 
 struct route_entry {
   route_info info;
@@ -85,6 +87,11 @@ const std::vector<route_entry>& routes() {
       {{"PATCH", "/v1/customers/{id}/tasks/{task_id}", "tasks.update"}, bit(role::admin) | bit(role::staff), handler_kind::tasks_update},
       {{"GET", "/v1/tasks", "tasks.list"}, bit(role::admin) | bit(role::staff), handler_kind::tasks_list},
       {{"GET", "/v1/customers/{id}/timeline", "timeline.list"}, bit(role::admin) | bit(role::staff), handler_kind::timeline},
+      {{"GET", "/v1/order-templates", "order_templates.list"}, bit(role::admin) | bit(role::staff) | bit(role::analyst), handler_kind::order_templates_list},
+      {{"POST", "/v1/order-templates", "order_templates.create"}, bit(role::admin) | bit(role::staff), handler_kind::order_templates_create},
+      {{"GET", "/v1/order-templates/{id}", "order_templates.get"}, bit(role::admin) | bit(role::staff) | bit(role::analyst), handler_kind::order_templates_get},
+      {{"PATCH", "/v1/order-templates/{id}", "order_templates.update"}, bit(role::admin) | bit(role::staff), handler_kind::order_templates_update},
+      {{"DELETE", "/v1/order-templates/{id}", "order_templates.delete"}, bit(role::admin) | bit(role::staff), handler_kind::order_templates_delete},
       {{"GET", "/v1/openapi.json", "openapi"}, anyone, handler_kind::openapi},
       {{"GET", "/healthz", "health"}, public_route, handler_kind::health},
       {{"GET", "/readyz", "ready"}, public_route, handler_kind::ready},
@@ -261,6 +268,11 @@ void app::handle(const http_request& req, const prepared& p, std::function<void(
     case handler_kind::tasks_update: return handlers::update_task(s_, r, std::move(done));
     case handler_kind::tasks_list: return handlers::list_tasks(s_, r, std::move(done));
     case handler_kind::timeline: return handlers::customer_timeline(s_, r, std::move(done));
+    case handler_kind::order_templates_list: return handlers::list_order_templates(s_, r, std::move(done));
+    case handler_kind::order_templates_create: return handlers::create_order_template(s_, r, std::move(done));
+    case handler_kind::order_templates_get: return handlers::get_order_template(s_, r, std::move(done));
+    case handler_kind::order_templates_update: return handlers::update_order_template(s_, r, std::move(done));
+    case handler_kind::order_templates_delete: return handlers::delete_order_template(s_, r, std::move(done));
     case handler_kind::openapi: return done(json_response(200, std::string(schemas::openapi_document())));
     case handler_kind::health: return done(json_response(200, R"({"status":"ok"})"));
     case handler_kind::ready: return done(ready());

@@ -58,6 +58,11 @@ void create_task(app_services& s, const request_scope& r, reply done);
 void update_task(app_services& s, const request_scope& r, reply done);
 void list_tasks(app_services& s, const request_scope& r, reply done);
 void customer_timeline(app_services& s, const request_scope& r, reply done);
+void list_order_templates(app_services& s, const request_scope& r, reply done);
+void create_order_template(app_services& s, const request_scope& r, reply done);
+void get_order_template(app_services& s, const request_scope& r, reply done);
+void update_order_template(app_services& s, const request_scope& r, reply done);
+void delete_order_template(app_services& s, const request_scope& r, reply done);
 }  // namespace handlers
 
 // ---- shared helpers ----
