@@ -43,13 +43,19 @@ struct error {
   // For a uniqueness conflict: the id of the entity holding the value. The
   // HTTP edge shows it only to roles allowed to see that entity.
   std::string existing_id;
+  // For an invalid transition: the verbs the entity's current state accepts
+  // (the HTTP edge shows them as "allowed").
+  std::vector<std::string> allowed;
 
   static error invalid(std::string code, std::string message,
                        std::vector<field_error> fields = {}) {
-    return {errc::invalid_argument, std::move(code), std::move(message), std::move(fields), {}};
+    return {errc::invalid_argument, std::move(code), std::move(message), std::move(fields), {}, {}};
   }
   static error make(errc kind, std::string code, std::string message) {
-    return {kind, std::move(code), std::move(message), {}, {}};
+    return {kind, std::move(code), std::move(message), {}, {}, {}};
+  }
+  static error transition(std::string message, std::vector<std::string> allowed) {
+    return {errc::failed_precondition, "invalid_transition", std::move(message), {}, {}, std::move(allowed)};
   }
 };
 

@@ -42,7 +42,8 @@ std::string_view title_of(int status) {
 }
 
 http_response render(int status, const std::string& code, const std::string& detail,
-                     const std::vector<field_error>& fields, const std::string& existing_id = {}) {
+                     const std::vector<field_error>& fields, const std::string& existing_id = {},
+                     const std::vector<std::string>* allowed = nullptr) {
   http_response r;
   r.status = status;
   r.content_type = "application/problem+json";
@@ -54,6 +55,11 @@ http_response render(int status, const std::string& code, const std::string& det
       .key("detail").value(detail)
       .key("code").value(code);
   if (!existing_id.empty()) w.key("existing_id").value(existing_id);
+  if (allowed && (!allowed->empty() || code == "invalid_transition")) {
+    w.key("allowed").begin_array();
+    for (auto& a : *allowed) w.value(a);
+    w.end_array();
+  }
   if (!fields.empty()) {
     w.key("errors").begin_array();
     for (auto& f : fields)
@@ -67,7 +73,8 @@ http_response render(int status, const std::string& code, const std::string& det
 }
 }  // namespace
 
-http_response problem(const error& e) { return render(status_of(e.kind), e.code, e.message, e.fields, e.existing_id); }
+http_response problem(const error& e) { return render(status_of(e.kind), e.code, e.message, e.fields, e.existing_id, &e.allowed);
+}
 
 http_response problem(int status, std::string code, std::string detail) {
   return render(status, code, detail, {});
