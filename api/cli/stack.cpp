@@ -21,7 +21,9 @@
 #include "projections/activity.hpp"
 #include "projections/audit.hpp"
 #include "projections/customer_index.hpp"
+#include "projections/customer_orders.hpp"
 #include "projections/customers.hpp"
+#include "projections/order_reports.hpp"
 #include "projections/order_templates.hpp"
 #include "projections/tags.hpp"
 #include "projections/timeline.hpp"
@@ -112,6 +114,8 @@ result<std::unique_ptr<stack>> stack::open(const stack_options& o) {
   projs.push_back(projections::make_activity_projection());
   projs.push_back(projections::make_timeline_projection());
   projs.push_back(projections::make_order_templates_projection());
+  projs.push_back(projections::make_customer_orders_projection(p->index));
+  projs.push_back(projections::make_order_reports_projection());
   p->runner = std::make_unique<projections::runner>(*p->log, *p->views, *p->vault, std::move(projs));
   if (auto s = p->runner->start(); !s) return error::make(s.err().kind, s.err().code, "starting projections: " + s.err().message);
   p->audit = std::make_unique<commands::audit_trail>(*p->log, p->clock, p->entropy);

@@ -34,7 +34,7 @@ enum class handler_kind { customers_register, customers_list, customers_get, cus
                           notes_edit, notes_delete, interactions_list, interactions_log, interactions_get,
                           customer_tasks_list, tasks_create, tasks_update, tasks_list, timeline,
                           order_templates_list, order_templates_create, order_templates_get,
-                          order_templates_update, order_templates_delete };
+                          order_templates_update, order_templates_delete, reports_orders };
 
 struct route_entry {
   route_info info;
@@ -92,6 +92,7 @@ const std::vector<route_entry>& routes() {
       {{"GET", "/v1/order-templates/{id}", "order_templates.get"}, bit(role::admin) | bit(role::staff) | bit(role::analyst), handler_kind::order_templates_get},
       {{"PATCH", "/v1/order-templates/{id}", "order_templates.update"}, bit(role::admin) | bit(role::staff), handler_kind::order_templates_update},
       {{"DELETE", "/v1/order-templates/{id}", "order_templates.delete"}, bit(role::admin) | bit(role::staff), handler_kind::order_templates_delete},
+      {{"GET", "/v1/reports/orders", "reports.orders"}, bit(role::admin) | bit(role::staff) | bit(role::analyst), handler_kind::reports_orders},
       {{"GET", "/v1/openapi.json", "openapi"}, anyone, handler_kind::openapi},
       {{"GET", "/healthz", "health"}, public_route, handler_kind::health},
       {{"GET", "/readyz", "ready"}, public_route, handler_kind::ready},
@@ -273,6 +274,7 @@ void app::handle(const http_request& req, const prepared& p, std::function<void(
     case handler_kind::order_templates_get: return handlers::get_order_template(s_, r, std::move(done));
     case handler_kind::order_templates_update: return handlers::update_order_template(s_, r, std::move(done));
     case handler_kind::order_templates_delete: return handlers::delete_order_template(s_, r, std::move(done));
+    case handler_kind::reports_orders: return handlers::order_report(s_, r, std::move(done));
     case handler_kind::openapi: return done(json_response(200, std::string(schemas::openapi_document())));
     case handler_kind::health: return done(json_response(200, R"({"status":"ok"})"));
     case handler_kind::ready: return done(ready());

@@ -7,6 +7,7 @@
 #include "domain/country.hpp"
 #include "domain/ids.hpp"
 #include "projections/access.hpp"
+#include "projections/customer_orders.hpp"
 #include "projections/customers.hpp"
 #include "schemas/customer_codec.hpp"
 #include "schemas/json_writer.hpp"
@@ -322,7 +323,14 @@ void get_customer(app_services& s, const request_scope& r, reply done) {
   auto v = projections::customer_queries::get(s.views, r.who.tenant, r.id);
   if (!v) return done(problem(v.err()));
   if (!*v) return done(not_found());
-  auto resp = json_response(200, codec::render(for_role(s, r.who, (*v)->customer), (*v)->version));
+  // The profile carries the customer's order figures (customer_orders view).
+  auto figures = projections::customer_order_queries::get(s.views, r.who.tenant, r.id);
+  if (!figures) return done(problem(figures.err()));
+  auto body = codec::render(for_role(s, r.who, (*v)->customer), (*v)->version);
+  body.pop_back();
+  body.append(",\"orders\":").append(projections::customer_order_queries::render(figures->value_or(
+      projections::customer_order_figures{}))).push_back('}');
+  auto resp = json_response(200, std::move(body));
   resp.headers.emplace_back("ETag", "\"" + std::to_string((*v)->version) + "\"");
   audited(s, {read_entry(r, r.id, "read", "customers.get")}, std::move(resp), std::move(done));
 }

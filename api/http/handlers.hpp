@@ -63,6 +63,7 @@ void create_order_template(app_services& s, const request_scope& r, reply done);
 void get_order_template(app_services& s, const request_scope& r, reply done);
 void update_order_template(app_services& s, const request_scope& r, reply done);
 void delete_order_template(app_services& s, const request_scope& r, reply done);
+void order_report(app_services& s, const request_scope& r, reply done);
 }  // namespace handlers
 
 // ---- shared helpers ----

@@ -60,10 +60,18 @@ struct projection_feed {
     e.actor = "key_01";
     e.data = ev.data;
     e.pii = ev.pii;
+    last = e;
     projections::view_batch b(kv);
     if (auto s = p.apply(e, b); !s) return s;
     return kv.write(b.take());
   }
+  // Delivers the last event again, as a redelivery after a crash would.
+  status apply_again() {
+    projections::view_batch b(kv);
+    if (auto s = p.apply(last, b); !s) return s;
+    return kv.write(b.take());
+  }
+  event_envelope last;
 };
 
 }  // namespace chronicle::test
