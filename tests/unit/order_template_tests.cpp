@@ -9,6 +9,7 @@
 #include "domain/order_template.hpp"
 #include "projections/order_templates.hpp"
 #include "schemas/openapi.hpp"
+#include "schemas/order_batch_codec.hpp"
 #include "schemas/order_template_codec.hpp"
 #include "unit/support/map_kv.hpp"
 #include "unit/support/mini_schema.hpp"
@@ -239,6 +240,59 @@ BOOST_AUTO_TEST_CASE(bodies_the_schemas_accept_parse_and_shape_errors_are_reject
   auto missing = codec::parse_create(R"({"name":"Box","items":[{"product_id":"x"}]})");
   BOOST_REQUIRE(!missing.ok());
   BOOST_TEST(has_field(missing.err(), "items[0].quantity", "required"));
+}
+
+BOOST_AUTO_TEST_CASE(batch_and_place_from_template_bodies_match_their_schemas) {
+  namespace bc = chronicle::schemas::order_batch_codec;
+  struct body_case {
+    std::string body;
+    bool valid;
+  };
+  std::string many = "[";
+  for (int i = 0; i < 101; ++i) many += (i ? ",\"" : "\"") + tid(i) + "\"";
+  many += "]";
+  std::vector<body_case> batches = {
+      {R"({"action":"confirm","ids":[")" + tid(1) + "\"]}", true},
+      {R"({"action":"cancel","ids":["a","b"],"reason":"out of stock"})", true},
+      {R"({"action":"set_delivery_date","ids":["a"],"requested_delivery_date":"2026-03-05"})", true},
+      {R"({"action":"set_delivery_date","ids":["a"]})", false},
+      {R"({"action":"confirm","ids":["a"],"requested_delivery_date":"2026-03-05"})", false},
+      {R"({"action":"ship","ids":["a"]})", false},
+      {R"({"action":"confirm","ids":[]})", false},
+      {R"({"action":"confirm","ids":)" + many + "}", false},
+      {R"({"action":"confirm","ids":["a"],"extra":1})", false},
+  };
+  for (auto& c : batches) {
+    BOOST_TEST_CONTEXT(c.body.substr(0, 100)) {
+      auto file = schema_file("schemas/commands/orders.batch.v1.json").validate(c.body);
+      auto api = openapi().validate(c.body, "#/components/schemas/OrderBatch");
+      BOOST_TEST(file.empty() == c.valid, joined(file));
+      BOOST_TEST(api.empty() == c.valid, joined(api));
+      BOOST_TEST(bc::parse_batch(c.body).ok() == c.valid);
+    }
+  }
+  auto dup = bc::parse_batch(R"({"action":"deliver","ids":["a","b","a"]})");
+  BOOST_REQUIRE(!dup.ok());
+  BOOST_TEST(has_field(dup.err(), "ids[2]", "duplicate"));
+  auto reason = bc::parse_batch(R"({"action":"confirm","ids":["a"],"reason":"x"})");
+  BOOST_REQUIRE(!reason.ok());
+  BOOST_TEST(has_field(reason.err(), "reason", "not_allowed"));
+  auto result = bc::render_batch_result("confirm", {"a"}, {{"b", "order_not_found", "no order b"}});
+  BOOST_TEST(openapi().validate(result, "#/components/schemas/OrderBatchResult").empty(), result);
+
+  std::vector<body_case> places = {
+      {R"({})", true}, {R"({"customer_id":")" + cust + R"(","requested_delivery_date":"2026-03-05","notes":"x"})", true},
+      {R"({"requested_delivery_date":"tomorrow"})", false}, {R"({"items":[]})", false}};
+  for (auto& c : places) {
+    BOOST_TEST_CONTEXT(c.body) {
+      auto file = schema_file("schemas/commands/order_templates.place.v1.json").validate(c.body);
+      auto api = openapi().validate(c.body, "#/components/schemas/PlaceFromTemplate");
+      BOOST_TEST(file.empty() == c.valid, joined(file));
+      BOOST_TEST(api.empty() == c.valid, joined(api));
+      BOOST_TEST(bc::parse_place_from_template(c.body).ok() == c.valid);
+    }
+  }
+  BOOST_TEST(bc::parse_place_from_template("").ok());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
