@@ -5,7 +5,9 @@
 #include <cstdio>
 
 #include "domain/ids.hpp"
+#include "domain/order.hpp"
 #include "domain/pii.hpp"
+#include "schemas/order_codec.hpp"
 #include "schemas/json_writer.hpp"
 
 namespace chronicle::projections {
@@ -15,7 +17,7 @@ namespace {
 constexpr std::string_view cursor_tag = "l1.";
 constexpr std::size_t suffix_size = 16 + 8 + 36;
 // The categories whose streams belong to a customer (stream id = customer id).
-constexpr std::string_view customer_categories[] = {"customer", "activity", "order"};
+constexpr std::string_view customer_categories[] = {"customer", "activity"};
 
 std::string prefix(std::string_view tenant, std::string_view customer) {
   std::string k = "timeline/e/";
@@ -24,6 +26,18 @@ std::string prefix(std::string_view tenant, std::string_view customer) {
 }
 std::string marker_key(std::string_view tenant, std::string_view customer) {
   return "timeline/x/" + std::string(tenant) + "/" + std::string(customer);
+}
+
+std::string order_key(std::string_view tenant, std::string_view order) {
+  return "timeline/o/" + std::string(tenant) + "/" + std::string(order);
+}
+
+// The id of an order stream of the envelope's tenant, or empty.
+std::string order_of(const event_envelope& e) {
+  auto prefix = std::string(orders::category) + "-" + e.tenant + "-";
+  if (!e.stream.starts_with(prefix)) return {};
+  auto id = std::string_view(e.stream).substr(prefix.size());
+  return is_ulid(id) ? std::string(id) : std::string{};
 }
 
 // The customer a stream belongs to, or empty.
@@ -60,11 +74,24 @@ std::string stored(const std::string& head, std::string_view pii) {
 class timeline_projection final : public projection {
  public:
   std::string name() const override { return "timeline"; }
-  std::vector<std::string> topics() const override { return {"customers"}; }
+  std::vector<std::string> topics() const override { return {"customers", std::string(orders::topic)}; }
 
   status apply(const event_envelope& e, view_batch& batch) override {
     if (e.stream_version == 0) return {};
     auto customer = customer_of(e);
+    if (auto order = order_of(e); !order.empty()) {
+      // Order streams are keyed by the order: its placement names the customer.
+      if (e.type == "order.placed") {
+        auto ev = schemas::order_codec::decode_event(e);
+        if (!ev) return std::move(ev).err();
+        customer = std::get<orders::order_placed>(*ev).customer_id;
+        batch.put(order_key(e.tenant, order), customer);
+      } else {
+        auto c = batch.get(order_key(e.tenant, order));
+        if (!c) return std::move(c).err();
+        customer = c->value_or("");
+      }
+    }
     if (customer.empty()) return {};
     // Events of one command share their time: the stream version orders them.
     char at[25];

@@ -1,11 +1,13 @@
 #pragma once
 // The `timeline` read model: every event of a customer's streams on the
-// customers topic (customer-*, activity-*, whatever types they hold), newest
-// first. Built only from the envelopes, so nothing is ever missing and a
+// customers topic (customer-*, activity-*, whatever types they hold) and of
+// the customer's orders on the orders topic (order-*: placement, transitions,
+// changes, returns, refunds), newest first. Built only from the envelopes, so nothing is ever missing and a
 // replay gives the same bytes; unknown types are rendered generically.
 //
 //   timeline/e/<tenant>/<customer>/<occurred_at hex16><stream_version hex8><event id> → "<n>|<TimelineEntry>"
 //   timeline/x/<tenant>/<customer>                               → erased marker
+//   timeline/o/<tenant>/<order>                                  → the order's customer
 //
 // `n` is where the entry's `details.personal` object starts, so erasure can
 // replace it by {"erased":true} without parsing. Erasure does that for every

@@ -546,3 +546,164 @@ result<order> decode_state(std::string_view text) {
 }
 
 }  // namespace chronicle::schemas::order_codec
+
+// ---- documents -------------------------------------------------------------------
+
+namespace chronicle::schemas::order_codec {
+namespace {
+void opt(json::writer& w, std::string_view k, const std::string& v) {
+  w.key(k);
+  if (v.empty()) w.null();
+  else w.value(v);
+}
+void opt_time(json::writer& w, std::string_view k, std::int64_t us) {
+  w.key(k);
+  if (us == 0) w.null();
+  else w.value(json::format_timestamp(us));
+}
+bool time_of(object o, std::string_view k, std::int64_t& us) {
+  auto s = d::opt_string(o, k);
+  us = 0;
+  if (!s || s->empty()) return true;
+  return json::parse_timestamp(*s, us);
+}
+error corrupt_doc(std::string what) { return error::make(errc::internal, "corrupt_view", "orders view: " + what); }
+
+void write_return_body(json::writer& w, const return_doc& r) {
+  w.key("id").value(r.id).key("status").value(r.status);
+  write_return_items(w, r.items);
+  w.key("reason").value(r.reason);
+  opt(w, "decline_reason", r.decline_reason);
+  w.key("restock").value(r.restock);
+  opt_time(w, "requested_at", r.requested_at);
+  opt_time(w, "approved_at", r.approved_at);
+  opt_time(w, "declined_at", r.declined_at);
+  opt_time(w, "received_at", r.received_at);
+  opt_time(w, "refunded_at", r.refunded_at);
+}
+return_doc return_doc_of(object r) {
+  return_doc x;
+  x.id = str(r, "id");
+  x.status = str(r, "status");
+  x.items = return_items_of(r);
+  x.reason = str(r, "reason");
+  x.decline_reason = str(r, "decline_reason");
+  x.restock = flag(r, "restock");
+  time_of(r, "requested_at", x.requested_at);
+  time_of(r, "approved_at", x.approved_at);
+  time_of(r, "declined_at", x.declined_at);
+  time_of(r, "received_at", x.received_at);
+  time_of(r, "refunded_at", x.refunded_at);
+  return x;
+}
+}  // namespace
+
+std::size_t stamp_of(std::string_view status) {
+  if (status == "confirmed") return 1;
+  if (status == "processing") return 2;
+  if (status == "ready") return 3;
+  if (status == "out_for_delivery") return 4;
+  if (status == "delivered") return 5;
+  if (status == "cancelled") return 6;
+  return 0;
+}
+
+std::string render(const order_doc& o) {
+  json::writer w;
+  w.begin_object().key("id").value(o.id).key("customer_id").value(o.customer_id).key("status").value(o.status);
+  write_lines(w, o.lines);
+  write_money(w, "subtotal", {o.subtotal, o.currency});
+  write_money(w, "total", {o.total, o.currency});
+  write_money(w, "refunded", {o.refunded, o.currency});
+  w.key("currency").value(o.currency);
+  write_address(w, "delivery_address", o.delivery_address);
+  w.key("requested_delivery_date").value(o.requested_delivery_date);
+  opt(w, "notes", o.notes);
+  opt(w, "template_id", o.template_id);
+  opt(w, "cancel_reason", o.cancel_reason);
+  w.key("timestamps").begin_object();
+  for (std::size_t i = 0; i < 7; ++i) opt_time(w, stamp_names[i], o.at[i]);
+  w.end_object().key("returns").begin_array();
+  for (auto& r : o.returns) {
+    w.begin_object();
+    write_return_body(w, r);
+    w.end_object();
+  }
+  w.end_array().key("refunds").begin_array();
+  for (auto& r : o.refunds) {
+    w.begin_object().key("id").value(r.id);
+    opt(w, "return_id", r.return_id);
+    write_money(w, "amount", r.amount);
+    w.key("method").value(r.method).key("reason").value(r.reason)
+        .key("issued_at").value(json::format_timestamp(r.issued_at)).end_object();
+  }
+  w.end_array().key("history").begin_array();
+  for (auto& h : o.history)
+    w.begin_object().key("at").value(json::format_timestamp(h.at)).key("type").value(h.type)
+        .key("actor").value(h.actor).key("summary").value(h.summary).key("details").raw(h.details.empty() ? "{}" : h.details)
+        .end_object();
+  w.end_array().key("version").value(o.version).key("created_at").value(json::format_timestamp(o.at[0]))
+      .key("updated_at").value(json::format_timestamp(o.updated_at)).end_object();
+  return w.take();
+}
+
+std::string render_return(const order_doc& o, const return_doc& r) {
+  json::writer w;
+  w.begin_object();
+  write_return_body(w, r);
+  w.key("order_id").value(o.id).key("customer_id").value(o.customer_id).key("refunds").begin_array();
+  for (auto& f : o.refunds)
+    if (f.return_id == r.id) {
+      w.begin_object().key("id").value(f.id);
+      write_money(w, "amount", f.amount);
+      w.key("method").value(f.method).key("issued_at").value(json::format_timestamp(f.issued_at)).end_object();
+    }
+  w.end_array().key("order_version").value(o.version).end_object();
+  return w.take();
+}
+
+result<order_doc> parse_order_doc(std::string_view text) {
+  auto o = d::parse_object(text, d::thread_parser());
+  if (!o) return corrupt_doc("an order is not JSON");
+  order_doc x;
+  x.id = str(*o, "id");
+  x.customer_id = str(*o, "customer_id");
+  x.status = str(*o, "status");
+  x.lines = lines_of(*o);
+  x.subtotal = money_of(*o, "subtotal").amount;
+  x.total = money_of(*o, "total").amount;
+  x.refunded = money_of(*o, "refunded").amount;
+  x.currency = str(*o, "currency");
+  object a;
+  if (auto v = member(*o, "delivery_address"); v && !v->get(a)) x.delivery_address = address_of(a);
+  x.requested_delivery_date = str(*o, "requested_delivery_date");
+  x.notes = str(*o, "notes");
+  x.template_id = str(*o, "template_id");
+  x.cancel_reason = str(*o, "cancel_reason");
+  object ts;
+  if (auto v = member(*o, "timestamps"); v && !v->get(ts))
+    for (std::size_t i = 0; i < 7; ++i)
+      if (!time_of(ts, stamp_names[i], x.at[i])) return corrupt_doc("bad timestamp");
+  each_object(*o, "returns", [&](object r) { x.returns.push_back(return_doc_of(r)); });
+  each_object(*o, "refunds", [&](object r) {
+    refund_doc f{str(r, "id"), str(r, "return_id"), str(r, "method"), str(r, "reason"), money_of(r, "amount"), 0};
+    time_of(r, "issued_at", f.issued_at);
+    x.refunds.push_back(std::move(f));
+  });
+  each_object(*o, "history", [&](object h) {
+    history_entry e;
+    time_of(h, "at", e.at);
+    e.type = str(h, "type");
+    e.actor = str(h, "actor");
+    e.summary = str(h, "summary");
+    if (auto v = member(h, "details")) e.details = simdjson::minify(*v);
+    x.history.push_back(std::move(e));
+  });
+  std::uint64_t version = 0;
+  if (auto v = member(*o, "version"); v && !v->get(version)) x.version = version;
+  if (!time_of(*o, "updated_at", x.updated_at)) return corrupt_doc("bad updated_at");
+  if (x.id.empty()) return corrupt_doc("an order without id");
+  return x;
+}
+
+}  // namespace chronicle::schemas::order_codec

@@ -68,6 +68,45 @@ bool is_order_type(std::string_view type) noexcept;
 std::string encode_state(const orders::order& s);
 result<orders::order> decode_state(std::string_view json);
 
+// ---- read-model documents = API resources (Order, Return in schemas/openapi.json) ----
+struct history_entry {
+  std::int64_t at = 0;
+  std::string type, actor, summary;
+  std::string details;  // the event's non-personal data (JSON object)
+};
+struct return_doc {
+  std::string id, status, reason, decline_reason;
+  std::vector<orders::return_item> items;
+  bool restock = false;
+  std::int64_t requested_at = 0, approved_at = 0, declined_at = 0, received_at = 0, refunded_at = 0;
+};
+struct refund_doc {
+  std::string id, return_id, method, reason;
+  money amount;
+  std::int64_t issued_at = 0;
+};
+// Indexes of order_doc::at: when the order entered each status (0: not yet).
+inline constexpr std::string_view stamp_names[] = {"placed_at",      "confirmed_at",  "processing_at", "ready_at",
+                                                   "dispatched_at", "delivered_at", "cancelled_at"};
+struct order_doc {
+  std::string id, customer_id, status, currency, requested_delivery_date, notes, template_id, cancel_reason;
+  std::vector<orders::line> lines;
+  std::int64_t subtotal = 0, total = 0, refunded = 0;
+  orders::address delivery_address;
+  std::int64_t at[7] = {};
+  std::int64_t updated_at = 0;
+  std::uint64_t version = 0;
+  std::vector<history_entry> history;  // newest first
+  std::vector<return_doc> returns;     // oldest first
+  std::vector<refund_doc> refunds;     // oldest first
+};
+std::string render(const order_doc& o);
+result<order_doc> parse_order_doc(std::string_view json);
+// The Return resource: one return of the order, with the order's ids.
+std::string render_return(const order_doc& o, const return_doc& r);
+// Which timestamp an order status sets (index into order_doc::at).
+std::size_t stamp_of(std::string_view status);
+
 // ---- shared pieces for documents ----
 void write_money(json::writer& w, std::string_view key, const money& m);
 void write_line(json::writer& w, const orders::line& l);

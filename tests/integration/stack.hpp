@@ -9,6 +9,7 @@
 
 #include "commands/activity_commands.hpp"
 #include "commands/customer_commands.hpp"
+#include "commands/order_commands.hpp"
 #include "commands/tag_commands.hpp"
 #include "commands/executor.hpp"
 #include "infra/log/embedded_log.hpp"
@@ -19,6 +20,7 @@
 #include "infra/system.hpp"
 #include "projections/activity.hpp"
 #include "projections/customers.hpp"
+#include "projections/orders.hpp"
 #include "projections/tags.hpp"
 #include "projections/timeline.hpp"
 #include "projections/runner.hpp"
@@ -76,7 +78,7 @@ struct memory_side {
   infra::system_entropy entropy;
   commands::executor ex{log, state, vault, clock, entropy,
                         {commands::customer_commands::kind(vault), commands::tag_commands::kind(),
-                         commands::activity_commands::kind()}};
+                         commands::activity_commands::kind(), commands::order_commands::kind()}};
   memory_side() { BOOST_REQUIRE(ex.start().ok()); }
   // Registers a customer named `name` and returns the outcome.
   commands::command_outcome add(std::string name) {
