@@ -10,6 +10,8 @@
 #include "domain/order.hpp"
 #include "projections/customer_index.hpp"
 #include "projections/customer_orders.hpp"
+#include "projections/customers.hpp"
+#include "schemas/customer_codec.hpp"
 #include "projections/order_reports.hpp"
 #include "schemas/openapi.hpp"
 #include "schemas/order_codec.hpp"
@@ -260,6 +262,43 @@ BOOST_AUTO_TEST_CASE(figures_reach_the_customer_index_for_sorts_and_filters) {
   auto rich = pr::parse_customer_query({{"lifetime_value[gte]", "2001"}});
   BOOST_REQUIRE(rich.ok());
   BOOST_TEST(index->query("acme_farm", *rich)->ids.empty());
+}
+
+BOOST_AUTO_TEST_CASE(loading_the_index_at_start_joins_each_customer_with_its_figures) {
+  map_kv kv;
+  // Customers of two tenants, only some with figures, figures of a customer
+  // the view does not hold: the merge join must pair them by key.
+  std::vector<std::pair<std::string, std::string>> people = {
+      {"acme_farm", ulid(3001)}, {"acme_farm", ulid(3002)}, {"acme_farm", ulid(3003)}, {"zeta_farm", ulid(3004)}};
+  for (auto& [tenant, id] : people) {
+    chronicle::customers::customer c;
+    c.exists = true;
+    c.id = id;
+    c.first_name = "P" + id.substr(20);
+    c.created_at = 1;
+    kv.m["customers/v/" + tenant + "/" + id] = "1|" + chronicle::schemas::customer_codec::encode_state(c);
+  }
+  auto figures = [&](const std::string& tenant, const std::string& id, std::int64_t n, std::int64_t spent) {
+    kv.m[pr::customer_order_queries::figures_key(tenant, id)] =
+        std::to_string(n) + "|USD|" + std::to_string(spent) + "|5|" + std::to_string(10 + n);
+  };
+  figures("acme_farm", ulid(3000), 9, 9000);  // no such customer
+  figures("acme_farm", ulid(3002), 2, 700);
+  figures("acme_farm", ulid(3003), 1, 100);
+  figures("zeta_farm", ulid(3004), 4, 50);
+  pr::customer_index index;
+  auto loaded = pr::customer_queries::load_index(kv, index);
+  BOOST_REQUIRE(loaded.ok());
+  BOOST_TEST(*loaded == 4u);
+  auto q = pr::parse_customer_query({{"sort", "-lifetime_value"}});
+  BOOST_REQUIRE(q.ok());
+  auto hits = index.query("acme_farm", *q);
+  BOOST_REQUIRE(hits.ok());
+  BOOST_TEST((hits->ids == std::vector<std::string>{ulid(3002), ulid(3003), ulid(3001)}));
+  auto z = pr::parse_customer_query({{"total_orders[gte]", "4"}});
+  BOOST_REQUIRE(z.ok());
+  BOOST_TEST((index.query("zeta_farm", *z)->ids == std::vector<std::string>{ulid(3004)}));
+  BOOST_TEST(index.query("acme_farm", *z)->ids.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
