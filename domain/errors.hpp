@@ -2,6 +2,8 @@
 // Chronicle's vocabulary of failure, shared by every layer. Expected failures
 // travel as values (`result<T>`); the HTTP edge maps `errc` to status codes in
 // exactly one place (api/http/problem.cpp).
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -43,19 +45,23 @@ struct error {
   // For a uniqueness conflict: the id of the entity holding the value. The
   // HTTP edge shows it only to roles allowed to see that entity.
   std::string existing_id;
+  // For a shortage (insufficient_stock, stock_below_zero): how many units
+  // are available, shown as "available" in the problem.
+  std::optional<std::int64_t> available;
   // For an invalid transition: the verbs the entity's current state accepts
   // (the HTTP edge shows them as "allowed").
   std::vector<std::string> allowed;
 
   static error invalid(std::string code, std::string message,
                        std::vector<field_error> fields = {}) {
-    return {errc::invalid_argument, std::move(code), std::move(message), std::move(fields), {}, {}};
+    return {errc::invalid_argument, std::move(code), std::move(message), std::move(fields), {}, std::nullopt, {}};
   }
   static error make(errc kind, std::string code, std::string message) {
-    return {kind, std::move(code), std::move(message), {}, {}, {}};
+    return {kind, std::move(code), std::move(message), {}, {}, std::nullopt, {}};
   }
   static error transition(std::string message, std::vector<std::string> allowed) {
-    return {errc::failed_precondition, "invalid_transition", std::move(message), {}, {}, std::move(allowed)};
+    return {errc::failed_precondition, "invalid_transition", std::move(message), {}, {}, std::nullopt,
+            std::move(allowed)};
   }
 };
 

@@ -9,6 +9,8 @@
 
 #include "commands/access_commands.hpp"
 #include "commands/activity_commands.hpp"
+#include "commands/catalog_commands.hpp"
+#include "commands/order_commands.hpp"
 #include "commands/customer_commands.hpp"
 #include "commands/order_template_commands.hpp"
 #include "commands/tag_commands.hpp"
@@ -25,6 +27,7 @@
 #include "projections/customers.hpp"
 #include "projections/order_reports.hpp"
 #include "projections/order_templates.hpp"
+#include "projections/orders.hpp"
 #include "projections/tags.hpp"
 #include "projections/timeline.hpp"
 
@@ -95,7 +98,9 @@ result<std::unique_ptr<stack>> stack::open(const stack_options& o) {
                                             commands::access_commands::key_kind(),
                                             commands::tag_commands::kind(),
                                             commands::activity_commands::kind(),
-                                            commands::order_template_commands::kind()});
+                                            commands::order_template_commands::kind(),
+                                            commands::order_commands::kind(),
+                                            commands::catalog_commands::kind()});
   if (auto s = p->exec->start(); !s) return error::make(s.err().kind, s.err().code, "catching up the command side: " + s.err().message);
 
   // The search index lives in memory: filled from the customers view as it
@@ -116,6 +121,7 @@ result<std::unique_ptr<stack>> stack::open(const stack_options& o) {
   projs.push_back(projections::make_order_templates_projection());
   projs.push_back(projections::make_customer_orders_projection(p->index));
   projs.push_back(projections::make_order_reports_projection());
+  projs.push_back(projections::make_orders_projection());
   p->runner = std::make_unique<projections::runner>(*p->log, *p->views, *p->vault, std::move(projs));
   if (auto s = p->runner->start(); !s) return error::make(s.err().kind, s.err().code, "starting projections: " + s.err().message);
   p->audit = std::make_unique<commands::audit_trail>(*p->log, p->clock, p->entropy);

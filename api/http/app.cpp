@@ -34,7 +34,9 @@ enum class handler_kind { customers_register, customers_list, customers_get, cus
                           notes_edit, notes_delete, interactions_list, interactions_log, interactions_get,
                           customer_tasks_list, tasks_create, tasks_update, tasks_list, timeline,
                           order_templates_list, order_templates_create, order_templates_get,
-                          order_templates_update, order_templates_delete, reports_orders };
+                          order_templates_update, order_templates_delete, reports_orders,
+                          orders_place, orders_list, orders_get, orders_update, orders_verb, orders_customer_list,
+                          returns_request, returns_get, returns_verb, refunds_issue };
 
 struct route_entry {
   route_info info;
@@ -47,7 +49,9 @@ struct route_entry {
 // keys reach only their own customer (checked in the handlers). Tags hold no
 // personal data: analysts may read them. Notes, interactions, tasks and the
 // timeline are free text about a person with no useful pseudonym: only admin
-// and staff keys reach them.
+// and staff keys reach them. Orders: admin and staff change them; analysts
+// read them without the personal parts; a portal key reads its own
+// customer's orders.
 const std::vector<route_entry>& routes() {
   static const std::vector<route_entry> r = {
       {{"POST", "/v1/customers", "customers.register"}, bit(role::admin) | bit(role::staff), handler_kind::customers_register},
@@ -93,6 +97,23 @@ const std::vector<route_entry>& routes() {
       {{"PATCH", "/v1/order-templates/{id}", "order_templates.update"}, bit(role::admin) | bit(role::staff), handler_kind::order_templates_update},
       {{"DELETE", "/v1/order-templates/{id}", "order_templates.delete"}, bit(role::admin) | bit(role::staff), handler_kind::order_templates_delete},
       {{"GET", "/v1/reports/orders", "reports.orders"}, bit(role::admin) | bit(role::staff) | bit(role::analyst), handler_kind::reports_orders},
+      {{"POST", "/v1/orders", "orders.place"}, bit(role::admin) | bit(role::staff), handler_kind::orders_place},
+      {{"GET", "/v1/orders", "orders.list"}, bit(role::admin) | bit(role::staff) | bit(role::analyst), handler_kind::orders_list},
+      {{"GET", "/v1/orders/{id}", "orders.get"}, bit(role::admin) | bit(role::staff) | bit(role::analyst) | bit(role::portal), handler_kind::orders_get},
+      {{"PATCH", "/v1/orders/{id}", "orders.update"}, bit(role::admin) | bit(role::staff), handler_kind::orders_update},
+      {{"POST", "/v1/orders/{id}/confirm", "orders.confirm"}, bit(role::admin) | bit(role::staff), handler_kind::orders_verb},
+      {{"POST", "/v1/orders/{id}/process", "orders.process"}, bit(role::admin) | bit(role::staff), handler_kind::orders_verb},
+      {{"POST", "/v1/orders/{id}/ready", "orders.ready"}, bit(role::admin) | bit(role::staff), handler_kind::orders_verb},
+      {{"POST", "/v1/orders/{id}/dispatch", "orders.dispatch"}, bit(role::admin) | bit(role::staff), handler_kind::orders_verb},
+      {{"POST", "/v1/orders/{id}/deliver", "orders.deliver"}, bit(role::admin) | bit(role::staff), handler_kind::orders_verb},
+      {{"POST", "/v1/orders/{id}/cancel", "orders.cancel"}, bit(role::admin) | bit(role::staff), handler_kind::orders_verb},
+      {{"POST", "/v1/orders/{id}/returns", "returns.request"}, bit(role::admin) | bit(role::staff), handler_kind::returns_request},
+      {{"GET", "/v1/returns/{id}", "returns.get"}, bit(role::admin) | bit(role::staff) | bit(role::analyst), handler_kind::returns_get},
+      {{"POST", "/v1/returns/{id}/approve", "returns.approve"}, bit(role::admin) | bit(role::staff), handler_kind::returns_verb},
+      {{"POST", "/v1/returns/{id}/decline", "returns.decline"}, bit(role::admin) | bit(role::staff), handler_kind::returns_verb},
+      {{"POST", "/v1/returns/{id}/receive", "returns.receive"}, bit(role::admin) | bit(role::staff), handler_kind::returns_verb},
+      {{"POST", "/v1/orders/{id}/refunds", "refunds.issue"}, bit(role::admin) | bit(role::staff), handler_kind::refunds_issue},
+      {{"GET", "/v1/customers/{id}/orders", "customers.orders.list"}, bit(role::admin) | bit(role::staff) | bit(role::analyst) | bit(role::portal), handler_kind::orders_customer_list},
       {{"GET", "/v1/openapi.json", "openapi"}, anyone, handler_kind::openapi},
       {{"GET", "/healthz", "health"}, public_route, handler_kind::health},
       {{"GET", "/readyz", "ready"}, public_route, handler_kind::ready},
@@ -275,6 +296,16 @@ void app::handle(const http_request& req, const prepared& p, std::function<void(
     case handler_kind::order_templates_update: return handlers::update_order_template(s_, r, std::move(done));
     case handler_kind::order_templates_delete: return handlers::delete_order_template(s_, r, std::move(done));
     case handler_kind::reports_orders: return handlers::order_report(s_, r, std::move(done));
+    case handler_kind::orders_place: return handlers::place_order(s_, r, std::move(done));
+    case handler_kind::orders_list: return handlers::list_orders(s_, r, std::move(done));
+    case handler_kind::orders_get: return handlers::get_order(s_, r, std::move(done));
+    case handler_kind::orders_update: return handlers::update_order(s_, r, std::move(done));
+    case handler_kind::orders_verb: return handlers::order_verb(s_, r, std::move(done));
+    case handler_kind::orders_customer_list: return handlers::customer_orders(s_, r, std::move(done));
+    case handler_kind::returns_request: return handlers::request_return(s_, r, std::move(done));
+    case handler_kind::returns_get: return handlers::get_return(s_, r, std::move(done));
+    case handler_kind::returns_verb: return handlers::return_verb(s_, r, std::move(done));
+    case handler_kind::refunds_issue: return handlers::issue_refund(s_, r, std::move(done));
     case handler_kind::openapi: return done(json_response(200, std::string(schemas::openapi_document())));
     case handler_kind::health: return done(json_response(200, R"({"status":"ok"})"));
     case handler_kind::ready: return done(ready());

@@ -64,6 +64,16 @@ void get_order_template(app_services& s, const request_scope& r, reply done);
 void update_order_template(app_services& s, const request_scope& r, reply done);
 void delete_order_template(app_services& s, const request_scope& r, reply done);
 void order_report(app_services& s, const request_scope& r, reply done);
+void place_order(app_services& s, const request_scope& r, reply done);
+void list_orders(app_services& s, const request_scope& r, reply done);
+void get_order(app_services& s, const request_scope& r, reply done);
+void update_order(app_services& s, const request_scope& r, reply done);
+void order_verb(app_services& s, const request_scope& r, reply done);
+void customer_orders(app_services& s, const request_scope& r, reply done);
+void request_return(app_services& s, const request_scope& r, reply done);
+void get_return(app_services& s, const request_scope& r, reply done);
+void return_verb(app_services& s, const request_scope& r, reply done);
+void issue_refund(app_services& s, const request_scope& r, reply done);
 }  // namespace handlers
 
 // ---- shared helpers ----

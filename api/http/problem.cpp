@@ -43,6 +43,7 @@ std::string_view title_of(int status) {
 
 http_response render(int status, const std::string& code, const std::string& detail,
                      const std::vector<field_error>& fields, const std::string& existing_id = {},
+                     std::optional<std::int64_t> available = std::nullopt,
                      const std::vector<std::string>* allowed = nullptr) {
   http_response r;
   r.status = status;
@@ -60,6 +61,7 @@ http_response render(int status, const std::string& code, const std::string& det
     for (auto& a : *allowed) w.value(a);
     w.end_array();
   }
+  if (available) w.key("available").value(*available);
   if (!fields.empty()) {
     w.key("errors").begin_array();
     for (auto& f : fields)
@@ -73,7 +75,8 @@ http_response render(int status, const std::string& code, const std::string& det
 }
 }  // namespace
 
-http_response problem(const error& e) { return render(status_of(e.kind), e.code, e.message, e.fields, e.existing_id, &e.allowed);
+http_response problem(const error& e) {
+  return render(status_of(e.kind), e.code, e.message, e.fields, e.existing_id, e.available, &e.allowed);
 }
 
 http_response problem(int status, std::string code, std::string detail) {
