@@ -47,7 +47,7 @@ struct error {
   std::string existing_id;
   // For a shortage (insufficient_stock, stock_below_zero): how many units
   // are available, shown as "available" in the problem.
-  std::optional<std::int64_t> available;
+  std::optional<std::int64_t> available = std::nullopt;
   // For an invalid transition: the verbs the entity's current state accepts
   // (the HTTP edge shows them as "allowed").
   std::vector<std::string> allowed;

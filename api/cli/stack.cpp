@@ -21,6 +21,7 @@
 #include "infra/system.hpp"
 #include "projections/access.hpp"
 #include "projections/activity.hpp"
+#include "projections/products.hpp"
 #include "projections/audit.hpp"
 #include "projections/customer_index.hpp"
 #include "projections/customer_orders.hpp"
@@ -122,6 +123,7 @@ result<std::unique_ptr<stack>> stack::open(const stack_options& o) {
   projs.push_back(projections::make_customer_orders_projection(p->index));
   projs.push_back(projections::make_order_reports_projection());
   projs.push_back(projections::make_orders_projection());
+  projs.push_back(projections::make_products_projection());
   p->runner = std::make_unique<projections::runner>(*p->log, *p->views, *p->vault, std::move(projs));
   if (auto s = p->runner->start(); !s) return error::make(s.err().kind, s.err().code, "starting projections: " + s.err().message);
   p->audit = std::make_unique<commands::audit_trail>(*p->log, p->clock, p->entropy);

@@ -36,7 +36,8 @@ enum class handler_kind { customers_register, customers_list, customers_get, cus
                           order_templates_list, order_templates_create, order_templates_get,
                           order_templates_update, order_templates_delete, reports_orders,
                           orders_place, orders_list, orders_get, orders_update, orders_verb, orders_customer_list,
-                          returns_request, returns_get, returns_verb, refunds_issue };
+                          returns_request, returns_get, returns_verb, refunds_issue,
+                          products_list, products_create, products_get, products_update, products_stock };
 
 struct route_entry {
   route_info info;
@@ -114,6 +115,11 @@ const std::vector<route_entry>& routes() {
       {{"POST", "/v1/returns/{id}/receive", "returns.receive"}, bit(role::admin) | bit(role::staff), handler_kind::returns_verb},
       {{"POST", "/v1/orders/{id}/refunds", "refunds.issue"}, bit(role::admin) | bit(role::staff), handler_kind::refunds_issue},
       {{"GET", "/v1/customers/{id}/orders", "customers.orders.list"}, bit(role::admin) | bit(role::staff) | bit(role::analyst) | bit(role::portal), handler_kind::orders_customer_list},
+      {{"GET", "/v1/products", "products.list"}, bit(role::admin) | bit(role::staff) | bit(role::analyst), handler_kind::products_list},
+      {{"POST", "/v1/products", "products.create"}, bit(role::admin) | bit(role::staff), handler_kind::products_create},
+      {{"GET", "/v1/products/{id}", "products.get"}, bit(role::admin) | bit(role::staff) | bit(role::analyst), handler_kind::products_get},
+      {{"PATCH", "/v1/products/{id}", "products.update"}, bit(role::admin) | bit(role::staff), handler_kind::products_update},
+      {{"POST", "/v1/products/{id}/stock", "products.stock"}, bit(role::admin) | bit(role::staff), handler_kind::products_stock},
       {{"GET", "/v1/openapi.json", "openapi"}, anyone, handler_kind::openapi},
       {{"GET", "/healthz", "health"}, public_route, handler_kind::health},
       {{"GET", "/readyz", "ready"}, public_route, handler_kind::ready},
@@ -306,6 +312,11 @@ void app::handle(const http_request& req, const prepared& p, std::function<void(
     case handler_kind::returns_get: return handlers::get_return(s_, r, std::move(done));
     case handler_kind::returns_verb: return handlers::return_verb(s_, r, std::move(done));
     case handler_kind::refunds_issue: return handlers::issue_refund(s_, r, std::move(done));
+    case handler_kind::products_list: return handlers::list_products(s_, r, std::move(done));
+    case handler_kind::products_create: return handlers::create_product(s_, r, std::move(done));
+    case handler_kind::products_get: return handlers::get_product(s_, r, std::move(done));
+    case handler_kind::products_update: return handlers::update_product(s_, r, std::move(done));
+    case handler_kind::products_stock: return handlers::change_stock(s_, r, std::move(done));
     case handler_kind::openapi: return done(json_response(200, std::string(schemas::openapi_document())));
     case handler_kind::health: return done(json_response(200, R"({"status":"ok"})"));
     case handler_kind::ready: return done(ready());

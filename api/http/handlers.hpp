@@ -74,6 +74,11 @@ void request_return(app_services& s, const request_scope& r, reply done);
 void get_return(app_services& s, const request_scope& r, reply done);
 void return_verb(app_services& s, const request_scope& r, reply done);
 void issue_refund(app_services& s, const request_scope& r, reply done);
+void list_products(app_services& s, const request_scope& r, reply done);
+void create_product(app_services& s, const request_scope& r, reply done);
+void get_product(app_services& s, const request_scope& r, reply done);
+void update_product(app_services& s, const request_scope& r, reply done);
+void change_stock(app_services& s, const request_scope& r, reply done);
 }  // namespace handlers
 
 // ---- shared helpers ----

@@ -206,6 +206,13 @@ const std::vector<route_case>& route_cases() {
       {"GET", "/v1/customers/{id}/timeline", "", false, {200, 200, 403, 403, 403, 403}},
       {"DELETE", "/v1/customers/{id}/notes/{note_id}", "", false, {204, 204, 403, 403, 403, 403}},
       {"DELETE", "/v1/tags/{tag_id}", "", false, {204, 204, 403, 403, 403, 403}},
+      {"GET", "/v1/products", "", false, {200, 200, 200, 403, 403, 403}},
+      {"POST", "/v1/products", R"({"sku":"M-{who}","name":"Matrix","unit":"tray","price":{"amount":1,"currency":"USD"}})",
+       false, {201, 201, 403, 403, 403, 403}},
+      {"GET", "/v1/products/{product_id}", "", false, {200, 200, 200, 403, 403, 403}},
+      {"PATCH", "/v1/products/{product_id}", R"({"name":"by {who}"})", false, {200, 200, 403, 403, 403, 403}},
+      {"POST", "/v1/products/{product_id}/stock", R"({"action":"receive","quantity":1})", false,
+       {200, 200, 403, 403, 403, 403}},
       {"GET", "/v1/openapi.json", "", false, {200, 200, 200, 200, 200, 200}},
       {"GET", "/healthz", "", true, {200, 200, 200, 200, 200, 200}},
       {"GET", "/readyz", "", true, {200, 200, 200, 200, 200, 200}},
@@ -277,6 +284,8 @@ BOOST_AUTO_TEST_CASE(every_route_answers_each_role_and_tenant_as_the_route_table
     matrix_ids["{note_id}"] = made("/v1/customers/" + customer_a + "/notes", R"({"body":"matrix note"})");
     matrix_ids["{interaction_id}"] =
         made("/v1/customers/" + customer_a + "/interactions", R"({"channel":"call","direction":"outbound"})");
+    matrix_ids["{product_id}"] =
+        made("/v1/products", R"({"sku":"MATRIX","name":"Matrix","unit":"tray","price":{"amount":1,"currency":"USD"}})");
     matrix_ids["{task_id}"] = made("/v1/customers/" + customer_a + "/tasks", R"({"title":"matrix task","due_on":"2020-01-01"})");
     auto spare = create_key(port, admin_key, R"({"role":"staff","label":"to be revoked"})");
     spare_key = spare.key;

@@ -7,6 +7,7 @@
 
 #include "schemas/access_codec.hpp"
 #include "schemas/activity_codec.hpp"
+#include "schemas/catalog_codec.hpp"
 #include "schemas/customer_codec.hpp"
 #include "schemas/tag_codec.hpp"
 
@@ -36,6 +37,9 @@ const decoder decoders[] = {
     [](std::string_view b) { settle(chronicle::schemas::activity_codec::parse_log_interaction(b)); },
     [](std::string_view b) { settle(chronicle::schemas::activity_codec::parse_create_task(b)); },
     [](std::string_view b) { settle(chronicle::schemas::activity_codec::parse_update_task(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::catalog_codec::parse_create(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::catalog_codec::parse_update(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::catalog_codec::parse_stock(b)); },
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "schemas/access_codec.hpp"
 #include "schemas/activity_codec.hpp"
+#include "schemas/catalog_codec.hpp"
 #include "schemas/audit_codec.hpp"
 #include "schemas/customer_codec.hpp"
 #include "schemas/tag_codec.hpp"
@@ -30,6 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   settle(codecs::access_codec::decode_key(bytes));
   settle(codecs::tag_codec::decode_state(bytes));
   settle(codecs::activity_codec::decode_state(bytes));
+  settle(codecs::catalog_codec::decode_state(bytes));
   settle(codecs::activity_codec::parse_note_doc(bytes));
   settle(codecs::activity_codec::parse_interaction_doc(bytes));
   settle(codecs::activity_codec::parse_task_doc(bytes));
@@ -42,6 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   settle(codecs::access_codec::decode_event(*env));
   settle(codecs::tag_codec::decode_event(*env));
   settle(codecs::activity_codec::decode_event(*env));
+  settle(codecs::catalog_codec::decode_event(*env));
   settle(codecs::audit_codec::decode_recorded(*env));
   settle(codecs::audit_codec::customer_subject(*env));
   return 0;
