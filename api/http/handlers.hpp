@@ -79,6 +79,8 @@ void create_product(app_services& s, const request_scope& r, reply done);
 void get_product(app_services& s, const request_scope& r, reply done);
 void update_product(app_services& s, const request_scope& r, reply done);
 void change_stock(app_services& s, const request_scope& r, reply done);
+void place_from_template(app_services& s, const request_scope& r, reply done);
+void batch_orders(app_services& s, const request_scope& r, reply done);
 }  // namespace handlers
 
 // ---- shared helpers ----
