@@ -494,11 +494,11 @@ using phone_dict = token_dict<phone_keys>;
 
 enum field_id : int { f_type, f_status, f_stage, f_source, f_opt_in, f_active, f_city, f_tag, field_count };
 constexpr int single_fields = 6;
-enum order_id : int { o_name, o_created, o_last_order, o_ltv, order_count };
+enum order_id : int { o_name, o_created, o_last_order, o_ltv, o_orders, order_count };
 
 struct record {
   id128 id;
-  std::int64_t created_at = 0, last_order_at = 0, lifetime_value = 0;
+  std::int64_t created_at = 0, last_order_at = 0, lifetime_value = 0, total_orders = 0;
   std::string name_key;  // fold(last) \x1f fold(first) \x1f fold(company)
   std::vector<std::string> emails;  // folded
   std::vector<std::string> phones;  // E.164
@@ -547,7 +547,8 @@ std::uint64_t sort_key(int order, const record& r) {
     case o_name: return name_sort_key(r.name_key);
     case o_created: return flip(r.created_at);
     case o_last_order: return flip(r.last_order_at);
-    default: return flip(r.lifetime_value);
+    case o_ltv: return flip(r.lifetime_value);
+    default: return flip(r.total_orders);
   }
 }
 
@@ -756,6 +757,7 @@ record make_record(customer_index::tenant_index& t, id128 id, indexed_customer&&
   r.created_at = c.created_at;
   r.last_order_at = c.last_order_at;
   r.lifetime_value = c.lifetime_value;
+  r.total_orders = c.total_orders;
   r.name_key.reserve(c.last_name.size() + c.first_name.size() + c.company.size() + 2);
   fold_into(c.last_name, r.name_key);
   r.name_key.push_back('\x1f');
@@ -817,6 +819,25 @@ status customer_index::upsert(std::string_view tenant, indexed_customer c) {
   std::unique_lock lock(t.mu);
   upsert_locked(t, make_record(t, *id, std::move(c)));
   return {};
+}
+
+void customer_index::set_orders(std::string_view tenant, std::string_view id, std::int64_t total_orders,
+                                std::int64_t last_order_at, std::int64_t lifetime_value) {
+  auto key = decode_ulid(id);
+  auto* found = find(tenant);
+  if (!key || !found) return;
+  auto& t = const_cast<tenant_index&>(*found);
+  std::unique_lock lock(t.mu);
+  auto it = t.by_id.find(*key);
+  if (it == t.by_id.end()) return;
+  auto& cur = t.recs[it->second];
+  if (cur.total_orders == total_orders && cur.last_order_at == last_order_at && cur.lifetime_value == lifetime_value)
+    return;
+  record r = cur;
+  r.total_orders = total_orders;
+  r.last_order_at = last_order_at;
+  r.lifetime_value = lifetime_value;
+  upsert_locked(t, std::move(r));
 }
 
 status customer_index::load(std::string_view tenant, std::vector<indexed_customer> customers) {
@@ -938,6 +959,7 @@ status customer_index::load(std::string_view tenant, std::vector<indexed_custome
     build_order(o_created);
     build_order(o_last_order);
     build_order(o_ltv);
+    build_order(o_orders);
   });
   build(t.emails, email_tokens);
   build_grouped(t.names, name_tokens);
@@ -1025,6 +1047,7 @@ constexpr field_spec field_specs[] = {
     {"created_at", fkind::range, o_created, {"gte", "gt", "lte", "lt"}},
     {"last_order_at", fkind::range, o_last_order, {"gte", "gt", "lte", "lt"}},
     {"lifetime_value", fkind::range, o_ltv, {"gte", "gt", "lte", "lt"}},
+    {"total_orders", fkind::range, o_orders, {"gte", "gt", "lte", "lt"}},
     {"email", fkind::email, 0, {"eq"}},
     {"phone", fkind::phone, 0, {"eq"}},
 };
@@ -1191,9 +1214,10 @@ result<typed_query> check_query(std::string_view tenant, const customer_query& c
   else if (s == "created_at") tq.order = o_created;
   else if (s == "last_order_at") tq.order = o_last_order;
   else if (s == "lifetime_value") tq.order = o_ltv;
+  else if (s == "total_orders") tq.order = o_orders;
   else
     return invalid_param("sort", "invalid_value",
-                         "sort by name, created_at, last_order_at or lifetime_value, '-' for descending");
+                         "sort by name, created_at, last_order_at, lifetime_value or total_orders, '-' for descending");
   if (cq.limit < 1 || cq.limit > 200)
     return invalid_param("limit", "invalid_value", "limit is between 1 and 200");
   if (cq.q.size() > max_q_bytes)
@@ -1231,11 +1255,13 @@ result<typed_query> check_query(std::string_view tenant, const customer_query& c
           }
           break;
         case fkind::range: {
-          auto t = spec->id == o_ltv ? parse_int(v) : parse_time(v);
+          bool integral = spec->id == o_ltv || spec->id == o_orders;
+          auto t = integral ? parse_int(v) : parse_time(v);
           if (!t)
             return invalid_param(param, "invalid_value",
-                                 spec->id == o_ltv ? "an integer amount in minor units"
-                                                   : "an RFC 3339 timestamp or a date (YYYY-MM-DD)");
+                                 spec->id == o_ltv      ? "an integer amount in minor units"
+                                 : spec->id == o_orders ? "an integer count of orders"
+                                                        : "an RFC 3339 timestamp or a date (YYYY-MM-DD)");
           constexpr auto lowest = std::numeric_limits<std::int64_t>::min();
           constexpr auto highest = std::numeric_limits<std::int64_t>::max();
           if (f.op == "gte") tf.lo = *t;
@@ -1355,8 +1381,12 @@ namespace {
 using tenant_index = customer_index::tenant_index;
 
 std::int64_t range_value(const record& r, int order) {
-  return order == o_created ? r.created_at
-                            : order == o_last_order ? r.last_order_at : r.lifetime_value;
+  switch (order) {
+    case o_created: return r.created_at;
+    case o_last_order: return r.last_order_at;
+    case o_ltv: return r.lifetime_value;
+    default: return r.total_orders;
+  }
 }
 
 bool has_any(const std::vector<std::uint32_t>& sorted, const std::vector<std::uint32_t>& codes) {

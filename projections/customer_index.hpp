@@ -34,6 +34,7 @@ struct indexed_customer {
   bool active = true;
   std::int64_t last_order_at = 0;   // µs, 0 = never
   std::int64_t lifetime_value = 0;  // minor units
+  std::int64_t total_orders = 0;    // orders placed and not cancelled
 };
 
 // `field[op]=v1,v2`: see parse_customer_query for the fields and operators.
@@ -46,7 +47,7 @@ struct customer_filter {
 struct customer_query {
   std::string q;
   std::vector<customer_filter> filters;
-  std::string sort = "-created_at";  // name | created_at | last_order_at | lifetime_value, "-" = desc
+  std::string sort = "-created_at";  // name | created_at | last_order_at | lifetime_value | total_orders, "-" = desc
   std::string cursor;                // next_cursor of an earlier page of the same query
   std::size_t limit = 50;            // 1..200
   bool include_total = false;
@@ -85,6 +86,11 @@ class customer_index {
   status load(std::string_view tenant, std::vector<indexed_customer> customers);
   // Forgets the customer; unknown ids are ignored.
   void remove(std::string_view tenant, std::string_view id);
+  // Sets the order figures of a customer the index holds (the customer
+  // orders projection calls it as orders come and go); unknown ids are
+  // ignored: upserting the customer later carries its figures.
+  void set_orders(std::string_view tenant, std::string_view id, std::int64_t total_orders,
+                  std::int64_t last_order_at, std::int64_t lifetime_value);
 
   // Invalid argument (with field errors naming the parameter) for a filter the
   // index does not support, a bad value or a cursor of another query.

@@ -5,6 +5,7 @@
 #include "domain/customer.hpp"
 #include "domain/ids.hpp"
 #include "projections/customer_index.hpp"
+#include "projections/customer_orders.hpp"
 #include "schemas/customer_codec.hpp"
 
 namespace chronicle::projections {
@@ -58,6 +59,16 @@ indexed_customer indexed(const customers::customer& c) {
   return x;
 }
 
+// The order figures the customer_orders projection keeps (absent: none yet).
+void with_orders(indexed_customer& x, const std::optional<std::string>& figures) {
+  if (!figures) return;
+  auto f = customer_order_queries::decode_figures(*figures);
+  if (!f) return;
+  x.total_orders = f->total_orders;
+  x.last_order_at = f->last_order_at;
+  x.lifetime_value = f->total_spent.amount;
+}
+
 class customers_projection final : public projection {
  public:
   explicit customers_projection(std::shared_ptr<customer_index> index) : index_(std::move(index)) {}
@@ -82,8 +93,13 @@ class customers_projection final : public projection {
     }
     state = customers::evolve(std::move(state), *ev, e.occurred_at);
     batch.put(std::move(key), encode_view(e.stream_version, state));
-    if (index_)
-      if (auto s = index_->upsert(e.tenant, indexed(state)); !s) return s;
+    if (index_) {
+      auto x = indexed(state);
+      auto figures = batch.get(customer_order_queries::figures_key(e.tenant, id));
+      if (!figures) return std::move(figures).err();
+      with_orders(x, *figures);
+      if (auto s = index_->upsert(e.tenant, std::move(x)); !s) return s;
+    }
     return {};
   }
 
@@ -132,6 +148,30 @@ result<customer_page> list(kv_store& kv, std::string_view tenant, std::string_vi
 
 result<std::size_t> load_index(kv_store& kv, customer_index& index) {
   const std::string prefix = "customers/v/";
+  // The order figures, keyed by the same "<tenant>/<id>", are read alongside
+  // in key order (a merge join: no point lookup per customer).
+  const std::string fprefix = customer_order_queries::figures_prefix();
+  kv_pairs figures;
+  std::size_t fpos = 0;
+  bool figures_done = false;
+  auto figures_of = [&](std::string_view rest) -> result<std::optional<std::string>> {
+    for (;;) {
+      while (fpos < figures.size()) {
+        auto frest = std::string_view(figures[fpos].first).substr(fprefix.size());
+        if (frest < rest) ++fpos;
+        else if (frest == rest) return std::optional<std::string>{figures[fpos].second};
+        else return std::optional<std::string>{};
+      }
+      if (figures_done) return std::optional<std::string>{};
+      std::string after_f = figures.empty() ? std::string{} : figures.back().first;
+      auto more = kv.scan(fprefix, after_f, 4096, /*reverse=*/false);
+      if (!more) return std::move(more).err();
+      figures_done = more->size() < 4096;
+      figures = std::move(*more);
+      fpos = 0;
+      if (figures.empty()) return std::optional<std::string>{};
+    }
+  };
   std::string after, tenant;
   std::vector<indexed_customer> batch;
   std::size_t loaded = 0;
@@ -157,6 +197,9 @@ result<std::size_t> load_index(kv_store& kv, customer_index& index) {
       auto d = decode_view(v);
       if (!d) return std::move(d).err();
       batch.push_back(indexed(d->second));
+      auto f = figures_of(rest);
+      if (!f) return std::move(f).err();
+      with_orders(batch.back(), *f);
     }
     if (rows->size() < 4096) break;
     after = rows->back().first;

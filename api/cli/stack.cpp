@@ -12,6 +12,7 @@
 #include "commands/catalog_commands.hpp"
 #include "commands/order_commands.hpp"
 #include "commands/customer_commands.hpp"
+#include "commands/order_template_commands.hpp"
 #include "commands/tag_commands.hpp"
 #include "infra/crypto/sodium_vault.hpp"
 #include "infra/log/embedded_log.hpp"
@@ -23,7 +24,10 @@
 #include "projections/products.hpp"
 #include "projections/audit.hpp"
 #include "projections/customer_index.hpp"
+#include "projections/customer_orders.hpp"
 #include "projections/customers.hpp"
+#include "projections/order_reports.hpp"
+#include "projections/order_templates.hpp"
 #include "projections/orders.hpp"
 #include "projections/tags.hpp"
 #include "projections/timeline.hpp"
@@ -95,6 +99,7 @@ result<std::unique_ptr<stack>> stack::open(const stack_options& o) {
                                             commands::access_commands::key_kind(),
                                             commands::tag_commands::kind(),
                                             commands::activity_commands::kind(),
+                                            commands::order_template_commands::kind(),
                                             commands::order_commands::kind(),
                                             commands::catalog_commands::kind()});
   if (auto s = p->exec->start(); !s) return error::make(s.err().kind, s.err().code, "catching up the command side: " + s.err().message);
@@ -114,6 +119,9 @@ result<std::unique_ptr<stack>> stack::open(const stack_options& o) {
   projs.push_back(projections::make_tags_projection());
   projs.push_back(projections::make_activity_projection());
   projs.push_back(projections::make_timeline_projection());
+  projs.push_back(projections::make_order_templates_projection());
+  projs.push_back(projections::make_customer_orders_projection(p->index));
+  projs.push_back(projections::make_order_reports_projection());
   projs.push_back(projections::make_orders_projection());
   projs.push_back(projections::make_products_projection());
   p->runner = std::make_unique<projections::runner>(*p->log, *p->views, *p->vault, std::move(projs));

@@ -33,9 +33,12 @@ enum class handler_kind { customers_register, customers_list, customers_get, cus
                           tags_list, tags_create, tags_get, tags_update, tags_delete, notes_list, notes_add, notes_get,
                           notes_edit, notes_delete, interactions_list, interactions_log, interactions_get,
                           customer_tasks_list, tasks_create, tasks_update, tasks_list, timeline,
+                          order_templates_list, order_templates_create, order_templates_get,
+                          order_templates_update, order_templates_delete, reports_orders,
                           orders_place, orders_list, orders_get, orders_update, orders_verb, orders_customer_list,
                           returns_request, returns_get, returns_verb, refunds_issue,
-                          products_list, products_create, products_get, products_update, products_stock };
+                          products_list, products_create, products_get, products_update, products_stock,
+                          order_templates_place, orders_batch };
 
 struct route_entry {
   route_info info;
@@ -90,6 +93,14 @@ const std::vector<route_entry>& routes() {
       {{"PATCH", "/v1/customers/{id}/tasks/{task_id}", "tasks.update"}, bit(role::admin) | bit(role::staff), handler_kind::tasks_update},
       {{"GET", "/v1/tasks", "tasks.list"}, bit(role::admin) | bit(role::staff), handler_kind::tasks_list},
       {{"GET", "/v1/customers/{id}/timeline", "timeline.list"}, bit(role::admin) | bit(role::staff), handler_kind::timeline},
+      {{"GET", "/v1/order-templates", "order_templates.list"}, bit(role::admin) | bit(role::staff) | bit(role::analyst), handler_kind::order_templates_list},
+      {{"POST", "/v1/order-templates", "order_templates.create"}, bit(role::admin) | bit(role::staff), handler_kind::order_templates_create},
+      {{"GET", "/v1/order-templates/{id}", "order_templates.get"}, bit(role::admin) | bit(role::staff) | bit(role::analyst), handler_kind::order_templates_get},
+      {{"PATCH", "/v1/order-templates/{id}", "order_templates.update"}, bit(role::admin) | bit(role::staff), handler_kind::order_templates_update},
+      {{"DELETE", "/v1/order-templates/{id}", "order_templates.delete"}, bit(role::admin) | bit(role::staff), handler_kind::order_templates_delete},
+      {{"POST", "/v1/order-templates/{id}/orders", "order_templates.place"}, bit(role::admin) | bit(role::staff), handler_kind::order_templates_place},
+      {{"POST", "/v1/orders/batch", "orders.batch"}, bit(role::admin) | bit(role::staff), handler_kind::orders_batch},
+      {{"GET", "/v1/reports/orders", "reports.orders"}, bit(role::admin) | bit(role::staff) | bit(role::analyst), handler_kind::reports_orders},
       {{"POST", "/v1/orders", "orders.place"}, bit(role::admin) | bit(role::staff), handler_kind::orders_place},
       {{"GET", "/v1/orders", "orders.list"}, bit(role::admin) | bit(role::staff) | bit(role::analyst), handler_kind::orders_list},
       {{"GET", "/v1/orders/{id}", "orders.get"}, bit(role::admin) | bit(role::staff) | bit(role::analyst) | bit(role::portal), handler_kind::orders_get},
@@ -288,6 +299,12 @@ void app::handle(const http_request& req, const prepared& p, std::function<void(
     case handler_kind::tasks_update: return handlers::update_task(s_, r, std::move(done));
     case handler_kind::tasks_list: return handlers::list_tasks(s_, r, std::move(done));
     case handler_kind::timeline: return handlers::customer_timeline(s_, r, std::move(done));
+    case handler_kind::order_templates_list: return handlers::list_order_templates(s_, r, std::move(done));
+    case handler_kind::order_templates_create: return handlers::create_order_template(s_, r, std::move(done));
+    case handler_kind::order_templates_get: return handlers::get_order_template(s_, r, std::move(done));
+    case handler_kind::order_templates_update: return handlers::update_order_template(s_, r, std::move(done));
+    case handler_kind::order_templates_delete: return handlers::delete_order_template(s_, r, std::move(done));
+    case handler_kind::reports_orders: return handlers::order_report(s_, r, std::move(done));
     case handler_kind::orders_place: return handlers::place_order(s_, r, std::move(done));
     case handler_kind::orders_list: return handlers::list_orders(s_, r, std::move(done));
     case handler_kind::orders_get: return handlers::get_order(s_, r, std::move(done));
@@ -303,6 +320,8 @@ void app::handle(const http_request& req, const prepared& p, std::function<void(
     case handler_kind::products_get: return handlers::get_product(s_, r, std::move(done));
     case handler_kind::products_update: return handlers::update_product(s_, r, std::move(done));
     case handler_kind::products_stock: return handlers::change_stock(s_, r, std::move(done));
+    case handler_kind::order_templates_place: return handlers::place_from_template(s_, r, std::move(done));
+    case handler_kind::orders_batch: return handlers::batch_orders(s_, r, std::move(done));
     case handler_kind::openapi: return done(json_response(200, std::string(schemas::openapi_document())));
     case handler_kind::health: return done(json_response(200, R"({"status":"ok"})"));
     case handler_kind::ready: return done(ready());

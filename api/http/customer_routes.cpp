@@ -7,6 +7,7 @@
 #include "domain/country.hpp"
 #include "domain/ids.hpp"
 #include "projections/access.hpp"
+#include "projections/customer_orders.hpp"
 #include "projections/customers.hpp"
 #include "schemas/customer_codec.hpp"
 #include "schemas/json_writer.hpp"
@@ -76,8 +77,24 @@ result<customers::rules> rules_for(app_services& s, std::string_view tenant) {
 }
 
 // The answer to a write: the resource, its version as ETag, the position token.
+// The Customer resource of one customer: with its order figures
+// (customer_orders view) when `views` is given, as GET /v1/customers/{id}
+// and the writes answer; list rows go without.
+result<std::string> render_one(const customers::customer& c, std::uint64_t version, projections::kv_store* views,
+                               std::string_view tenant) {
+  auto body = codec::render(c, version);
+  if (!views) return body;
+  auto figures = projections::customer_order_queries::get(*views, tenant, c.id);
+  if (!figures) return std::move(figures).err();
+  body.pop_back();
+  body.append(",\"orders\":")
+      .append(projections::customer_order_queries::render(figures->value_or(projections::customer_order_figures{})))
+      .push_back('}');
+  return body;
+}
+
 http_response written(const result<commands::command_outcome>& r, int created_status,
-                      const access::principal& who) {
+                      const access::principal& who, projections::kv_store* views = nullptr) {
   if (!r) {
     if (r.err().code == "not_found") return not_found();
     return refused(r.err(), who);
@@ -85,7 +102,9 @@ http_response written(const result<commands::command_outcome>& r, int created_st
   auto& o = r.value();
   auto state = codec::decode_state(o.state);
   if (!state) return problem(state.err());
-  auto resp = json_response(o.created ? created_status : 200, codec::render(*state, o.version));
+  auto body = render_one(*state, o.version, views, who.tenant);
+  if (!body) return problem(body.err());
+  auto resp = json_response(o.created ? created_status : 200, std::move(*body));
   resp.headers.emplace_back("ETag", "\"" + std::to_string(o.version) + "\"");
   resp.headers.emplace_back("Location", "/v1/customers/" + state->id);
   if (!o.token.empty()) resp.headers.emplace_back("Consistency-Token", o.token);
@@ -100,8 +119,8 @@ http_response written(const result<commands::command_outcome>& r, int created_st
 // (`created_status` when it started the stream).
 void submit_written(app_services& s, const request_scope& r, commands::command_request cmd, int created_status,
                     reply done) {
-  s.exec.submit(std::move(cmd), [done = std::move(done), who = r.who, created_status](
-                                    result<commands::command_outcome> o) { done(written(o, created_status, who)); });
+  s.exec.submit(std::move(cmd), [&s, done = std::move(done), who = r.who, created_status](
+                                    result<commands::command_outcome> o) { done(written(o, created_status, who, &s.views)); });
 }
 
 http_response written_address(const result<commands::command_outcome>& r, int status, std::string address_id,
@@ -322,7 +341,10 @@ void get_customer(app_services& s, const request_scope& r, reply done) {
   auto v = projections::customer_queries::get(s.views, r.who.tenant, r.id);
   if (!v) return done(problem(v.err()));
   if (!*v) return done(not_found());
-  auto resp = json_response(200, codec::render(for_role(s, r.who, (*v)->customer), (*v)->version));
+  // The profile carries the customer's order figures (customer_orders view).
+  auto body = render_one(for_role(s, r.who, (*v)->customer), (*v)->version, &s.views, r.who.tenant);
+  if (!body) return done(problem(body.err()));
+  auto resp = json_response(200, std::move(*body));
   resp.headers.emplace_back("ETag", "\"" + std::to_string((*v)->version) + "\"");
   audited(s, {read_entry(r, r.id, "read", "customers.get")}, std::move(resp), std::move(done));
 }

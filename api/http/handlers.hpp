@@ -58,6 +58,12 @@ void create_task(app_services& s, const request_scope& r, reply done);
 void update_task(app_services& s, const request_scope& r, reply done);
 void list_tasks(app_services& s, const request_scope& r, reply done);
 void customer_timeline(app_services& s, const request_scope& r, reply done);
+void list_order_templates(app_services& s, const request_scope& r, reply done);
+void create_order_template(app_services& s, const request_scope& r, reply done);
+void get_order_template(app_services& s, const request_scope& r, reply done);
+void update_order_template(app_services& s, const request_scope& r, reply done);
+void delete_order_template(app_services& s, const request_scope& r, reply done);
+void order_report(app_services& s, const request_scope& r, reply done);
 void place_order(app_services& s, const request_scope& r, reply done);
 void list_orders(app_services& s, const request_scope& r, reply done);
 void get_order(app_services& s, const request_scope& r, reply done);
@@ -73,6 +79,8 @@ void create_product(app_services& s, const request_scope& r, reply done);
 void get_product(app_services& s, const request_scope& r, reply done);
 void update_product(app_services& s, const request_scope& r, reply done);
 void change_stock(app_services& s, const request_scope& r, reply done);
+void place_from_template(app_services& s, const request_scope& r, reply done);
+void batch_orders(app_services& s, const request_scope& r, reply done);
 }  // namespace handlers
 
 // ---- shared helpers ----

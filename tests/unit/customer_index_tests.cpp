@@ -419,12 +419,13 @@ BOOST_AUTO_TEST_CASE(cursors_walk_a_whole_list_once_in_every_sort) {
     auto c = person(i, "F" + std::to_string(i % 7), "L" + std::to_string(i % 13));
     c.lifetime_value = static_cast<std::int64_t>(i % 5) * 100;  // many ties
     c.last_order_at = static_cast<std::int64_t>(i % 3);
+    c.total_orders = static_cast<std::int64_t>(i % 4);
     c.tags = {i % 2 ? "odd" : "even"};
     all.insert(c.id);
     BOOST_REQUIRE(ix.upsert("t", c).ok());
   }
   for (auto sort : {"name", "-name", "created_at", "-created_at", "last_order_at", "-last_order_at",
-                    "lifetime_value", "-lifetime_value"}) {
+                    "lifetime_value", "-lifetime_value", "total_orders", "-total_orders"}) {
     BOOST_TEST_CONTEXT(sort) {
       auto one = all_pages(ix, "t", {{"sort", sort}}, 200);
       auto paged = all_pages(ix, "t", {{"sort", sort}}, 7);
@@ -1008,6 +1009,51 @@ BOOST_DATA_TEST_CASE(random_queries_agree_with_a_brute_force_filter,
     }
   }
   BOOST_TEST(non_empty > 100u);  // the random queries are not all trivially empty
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The order figures the customer orders projection keeps current: filters
+// and sorts by total_orders, lifetime_value and last_order_at after
+// set_orders, without touching anything else the index knows.
+BOOST_AUTO_TEST_SUITE(customer_index_order_figures)
+
+BOOST_AUTO_TEST_CASE(total_orders_ranges_and_sort) {
+  book b;
+  b.ix.set_orders("acme", b.id["ada"], 3, jan_2026 + 10 * day_us, 5000);
+  b.ix.set_orders("acme", b.id["zoe"], 1, jan_2026 + 2 * day_us, 200);
+  b.ix.set_orders("acme", b.id["bob"], 7, jan_2026 + 5 * day_us, 5000);
+  BOOST_TEST(b.find({{"total_orders[gte]", "3"}}) == b.ids({"ada", "bob"}));
+  BOOST_TEST(b.find({{"total_orders[lte]", "1"}}) == b.ids({"zoe", "cy"}));
+  BOOST_TEST(b.find({{"total_orders[gt]", "0"}, {"total_orders[lt]", "7"}}) == b.ids({"ada", "zoe"}));
+  BOOST_TEST(b.find({{"total_orders[gte]", "1"}, {"lifetime_value[lte]", "1000"}}) == b.ids({"zoe"}));
+  auto h = run(b.ix, "acme", {{"sort", "-total_orders"}});
+  BOOST_TEST(h.ids == (std::vector<std::string>{b.id["bob"], b.id["ada"], b.id["zoe"], b.id["cy"]}));
+  h = run(b.ix, "acme", {{"sort", "-last_order_at"}, {"total_orders[gte]", "1"}});
+  BOOST_TEST(h.ids == (std::vector<std::string>{b.id["ada"], b.id["bob"], b.id["zoe"]}));
+  auto bad = parse_customer_query({{"total_orders[gte]", "many"}});
+  BOOST_TEST(only_error(bad).field == "total_orders[gte]");
+  BOOST_TEST(only_error(bad).code == "invalid_value");
+  BOOST_TEST(!parse_customer_query({{"total_orders[in]", "1,2"}}).ok());
+}
+
+BOOST_AUTO_TEST_CASE(set_orders_moves_a_customer_and_keeps_the_rest_of_its_entry) {
+  book b;
+  b.ix.set_orders("acme", b.id["cy"], 2, jan_2026 + 20 * day_us, 9000);
+  BOOST_TEST(run(b.ix, "acme", {{"sort", "-lifetime_value"}}).ids.front() == b.id["cy"]);
+  BOOST_TEST(b.find({{"last_order_at[gte]", "2026-01-15"}}) == b.ids({"cy"}));
+  // Everything else about cy is still found.
+  BOOST_TEST(b.find({{"q", "lovell"}, {"city", "boston"}, {"lifecycle_stage", "customer"}}) == b.ids({"cy"}));
+  BOOST_TEST(b.ix.find_by_email("acme", "cy@farm.example").value_or("") == b.id["cy"]);
+  // A cancelled order brings the figures down again.
+  b.ix.set_orders("acme", b.id["cy"], 1, jan_2026 + 20 * day_us, 100);
+  BOOST_TEST(b.find({{"lifetime_value[gte]", "1000"}}) == b.ids({"ada", "bob"}));
+  BOOST_TEST(b.find({{"total_orders[gte]", "1"}}) == b.ids({"cy"}));
+  // Unknown customers and tenants are ignored.
+  b.ix.set_orders("acme", ulid(42), 5, 1, 1);
+  b.ix.set_orders("other", b.id["cy"], 5, 1, 1);
+  BOOST_TEST(b.ix.size("acme") == 4u);
+  BOOST_TEST(b.ix.size("other") == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

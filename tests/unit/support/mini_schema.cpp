@@ -161,6 +161,15 @@ class checker {
         fail(path, "\"" + std::string(str) + "\" does not match " + std::string(p));
       return;
     }
+    if (key == "minItems" || key == "maxItems") {
+      simdjson::dom::array a;
+      if (inst.get(a)) return;
+      auto n = a.size();
+      auto limit = static_cast<std::size_t>(as_double(value));
+      if (key == "minItems" && n < limit) fail(path, "fewer than " + std::to_string(limit) + " items");
+      if (key == "maxItems" && n > limit) fail(path, "more than " + std::to_string(limit) + " items");
+      return;
+    }
     if (key == "minLength" || key == "maxLength") {
       std::string_view str;
       if (inst.get(str)) return;
