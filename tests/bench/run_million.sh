@@ -4,9 +4,11 @@
 # /v1/customers, then measures, with wrk at a few connections so latency is
 # close to the server's own, GET by id, exact lookups by email, and filtered,
 # sorted 50-row list pages (each row read from the view and audited), and
-# reports the server's peak RSS; then stops the server and times a rebuild of
-# every read model from this log (events/s, peak memory). Bounded: loading
-# stops at N customers or after --load-seconds.
+# reports the server's peak RSS; then places --orders orders for random
+# customers (POST /v1/orders, stock reserved for each) and measures order
+# reads; then stops the server and times a rebuild of every read model from
+# this log (events/s, peak memory). Bounded: loading stops at N customers (or
+# M orders) or after --load-seconds.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -16,15 +18,18 @@ customers=1000000
 seconds=10
 connections=4
 load_seconds=1800
+orders=100000
 keep=""
 
 usage() {
   cat <<'EOF_USAGE'
-usage: tests/bench/run_million.sh [--customers N] [--seconds S] [--connections C] [--load-seconds L] [--keep DIR] [--bin PATH]
+usage: tests/bench/run_million.sh [--customers N] [--seconds S] [--connections C] [--load-seconds L] [--orders M] [--keep DIR] [--bin PATH]
   --customers N      customers to load (default 1000000)
   --seconds S        duration of each measurement (default 10)
   --connections C    wrk connections for the measurements (default 4)
   --load-seconds L   give up loading after L seconds (default 1800)
+  --orders M         orders to place after the customer queries (default
+                     100000; 0: none)
   --keep DIR         keep the loaded data in DIR; when DIR already holds a
                      finished load, skip loading and measure again on it
 EOF_USAGE
@@ -36,6 +41,7 @@ while (($# > 0)); do
     --seconds) seconds="${2:-}"; shift 2 || usage ;;
     --connections) connections="${2:-}"; shift 2 || usage ;;
     --load-seconds) load_seconds="${2:-}"; shift 2 || usage ;;
+    --orders) orders="${2:-}"; shift 2 || usage ;;
     --keep) keep="$(realpath -m -- "${2:-.}")"; shift 2 || usage ;;
     --bin) bin="$(realpath -m -- "${2:-.}")"; shift 2 || usage ;;
     -h|--help) usage 0 ;;
@@ -43,6 +49,7 @@ while (($# > 0)); do
   esac
 done
 for v in "$customers" "$seconds" "$connections" "$load_seconds"; do [[ "$v" =~ ^[1-9][0-9]*$ ]] || usage; done
+[[ "$orders" =~ ^[0-9]+$ ]] || usage
 fail() { echo "run_million.sh: error: $*" >&2; [[ -s "${work:-}/server.log" ]] && tail -n 20 "$work/server.log" >&2; exit 1; }
 [[ -x "$bin" ]] || fail "$bin not found (scripts/setup.sh builds it)"
 command -v wrk >/dev/null || fail "wrk not found"
@@ -165,33 +172,101 @@ server_quantiles() {  # BEFORE AFTER: "p50 p99" in µs, upper bucket bounds
       printf "%d %d\n", p50 * 1e6, p99 * 1e6 }'
 }
 
-printf '\n%-46s %8s %14s %14s\n' "request ($connections connections, ${seconds}s each)" "req/s" "client p50/p99" "server p50/p99"
-printf '%-46s %8s %14s %14s\n' "" "" "µs" "µs (≤ bucket)"
-for row in "q_id:customers.get:GET /v1/customers/{id}" "q_email:customers.list:?email[eq]= (exact lookup)" \
-           "q_phone:customers.list:?phone[eq]= (exact lookup)" \
-           "q_city:customers.list:city filter, -created_at, 50 rows" \
-           "q_type_tag:customers.list:type + tag, sort name, 50 rows" \
-           "q_status_total:customers.list:status + tag, include=total" \
-           "q_prefix:customers.list:q= name prefix, sort name, 50 rows"; do
-  file="${row%%:*}"; rest="${row#*:}"; route="${rest%%:*}"; label="${rest#*:}"
-  server_buckets "$route" >"$work/before"
-  out="$(QUERIES_FILE="$work/$file" wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s -s "$http_dir/get_queries.lua" "$url" 2>&1)"
-  server_buckets "$route" >"$work/after"
-  line="$(grep '^wrk_result' <<<"$out")" || { echo "$out" >&2; fail "wrk failed ($label)"; }
-  rps="$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$line")"
-  p50="$(sed -E 's/.*p50_us=([0-9]+).*/\1/' <<<"$line")"
-  p99="$(sed -E 's/.*p99_us=([0-9]+).*/\1/' <<<"$line")"
-  errs="$(sed -E 's/.*status_errors=([0-9]+).*/\1/' <<<"$line")"
-  read -r s50 s99 <<<"$(server_quantiles "$work/before" "$work/after")"
-  printf '%-46s %8.0f %14s %14s%s\n' "$label" "$rps" "$p50/$p99" "$s50/$s99" \
-    "$([[ "$errs" == 0 ]] || echo "  ($errs non-2xx)")"
-done
+# measure ROW...: each "file:route:label", one wrk run of --seconds each.
+measure() {
+  local row file rest route label out line rps p50 p99 errs s50 s99
+  printf '\n%-46s %8s %14s %14s\n' "request ($connections connections, ${seconds}s each)" "req/s" "client p50/p99" "server p50/p99"
+  printf '%-46s %8s %14s %14s\n' "" "" "µs" "µs (≤ bucket)"
+  for row in "$@"; do
+    file="${row%%:*}"; rest="${row#*:}"; route="${rest%%:*}"; label="${rest#*:}"
+    server_buckets "$route" >"$work/before"
+    out="$(QUERIES_FILE="$work/$file" wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s -s "$http_dir/get_queries.lua" "$url" 2>&1)"
+    server_buckets "$route" >"$work/after"
+    line="$(grep '^wrk_result' <<<"$out")" || { echo "$out" >&2; fail "wrk failed ($label)"; }
+    rps="$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$line")"
+    p50="$(sed -E 's/.*p50_us=([0-9]+).*/\1/' <<<"$line")"
+    p99="$(sed -E 's/.*p99_us=([0-9]+).*/\1/' <<<"$line")"
+    errs="$(sed -E 's/.*status_errors=([0-9]+).*/\1/' <<<"$line")"
+    read -r s50 s99 <<<"$(server_quantiles "$work/before" "$work/after")"
+    printf '%-46s %8.0f %14s %14s%s\n' "$label" "$rps" "$p50/$p99" "$s50/$s99" \
+      "$([[ "$errs" == 0 ]] || echo "  ($errs non-2xx)")"
+  done
+}
+
+measure "q_id:customers.get:GET /v1/customers/{id}" "q_email:customers.list:?email[eq]= (exact lookup)" \
+  "q_phone:customers.list:?phone[eq]= (exact lookup)" \
+  "q_city:customers.list:city filter, -created_at, 50 rows" \
+  "q_type_tag:customers.list:type + tag, sort name, 50 rows" \
+  "q_status_total:customers.list:status + tag, include=total" \
+  "q_prefix:customers.list:q= name prefix, sort name, 50 rows"
 rss="$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")"
 echo
 echo "server peak RSS with $loaded customers: $((rss / 1024)) MiB; data directory: $(du -sh "$work/data" | cut -f1)"
 grep "search index" "$work/server.log" || true
 
-[[ -z "$reuse" ]] || { echo "million_result customers=$loaded rss_mib=$((rss / 1024)) (measured again on kept data: no rebuild)"; exit 0; }
+
+# Orders: a few products with ample stock, then POST /v1/orders (1-3 lines,
+# each reserving stock) for random loaded customers, until --orders are
+# placed; then reads of orders. A kept load places its orders once.
+placed_now=""
+if ((orders > 0)) && ! ls "$work"/orders.[0-9]* >/dev/null 2>&1; then
+  product_ids=()
+  for i in 1 2 3 4 5 6 7 8; do
+    r="$(curl -sf -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+      -d "{\"sku\":\"BENCH-$i\",\"name\":\"Bench tray $i\",\"unit\":\"tray\",\"price\":{\"amount\":$((300 + 50 * i)),\"currency\":\"USD\"}}" \
+      "$url/v1/products")" || fail "creating product BENCH-$i"
+    id="$(sed -E 's/.*"id":"([0-9A-Z]+)".*/\1/' <<<"$r")"
+    curl -sf -o /dev/null -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+      -d '{"action":"receive","quantity":1000000000,"reason":"benchmark stock"}' "$url/v1/products/$id/stock" \
+      || fail "receiving stock for BENCH-$i"
+    product_ids+=("$id")
+  done
+  cat "$work"/ids.[0-9]* >"$work/all_ids"
+  echo
+  echo "placing $orders orders for random customers"
+  started=$SECONDS
+  per_thread=$(((orders + 1) / 2))
+  PRODUCT_IDS="$(IFS=,; echo "${product_ids[*]}")" PER_THREAD="$per_thread" IDS_FILE="$work/all_ids" ORDERS_OUT="$work/orders" \
+    wrk -t2 -c32 -d"${load_seconds}s" --timeout 30s -s "$http_dir/post_orders.lua" "$url" \
+    >"$work/orders.out" 2>&1 &
+  wrk_pid=$!
+  last_report=$SECONDS
+  while kill -0 "$wrk_pid" 2>/dev/null; do
+    n="$({ cat "$work"/orders.[0-9]* 2>/dev/null || true; } | wc -l)"
+    ((n >= per_thread * 2)) && { kill -INT "$wrk_pid" 2>/dev/null || true; break; }
+    if ((SECONDS - last_report >= 60)); then
+      echo "  $n placed after $((SECONDS - started)) s"
+      last_report=$SECONDS
+    fi
+    sleep 1
+  done
+  wait "$wrk_pid" || true
+  wrk_pid=""
+  n_orders="$(cat "$work"/orders.[0-9]* | wc -l)"
+  t=$((SECONDS - started))
+  echo "placed $n_orders orders in ${t}s ($((n_orders / (t > 0 ? t : 1)))/s)$([[ -s "$work/orders.failed" ]] && echo "; $(wc -l <"$work/orders.failed") refused, first: $(head -c 200 "$work/orders.failed")")"
+  ((n_orders > 0)) || fail "no order was placed"
+  for ((i = 0; i < 600; i++)); do
+    lag="$(curl -sf "$url/metrics" | awk '$1 == "chronicle_projection_lag_events" { print $2 }')"
+    [[ "${lag:-1}" == "0" ]] && break
+    sleep 1
+  done
+  placed_now=1
+fi
+if ls "$work"/orders.[0-9]* >/dev/null 2>&1; then
+  cat "$work"/orders.[0-9]* | shuf -n 20000 --random-source=<(yes) | awk '{ print "/v1/orders/" $1 }' >"$work/q_order"
+  awk '{ print "/v1/customers/" $1 "/orders" }' "$work/sample" >"$work/q_customer_orders"
+  : >"$work/q_last_order"
+  for ty in household restaurant retailer wholesale; do
+    echo "/v1/customers?type[eq]=$ty&sort=-last_order_at" >>"$work/q_last_order"
+    echo "/v1/customers?type[eq]=$ty&sort=-lifetime_value" >>"$work/q_last_order"
+  done
+  measure "q_order:orders.get:GET /v1/orders/{id}" \
+    "q_customer_orders:customers.orders.list:GET /v1/customers/{id}/orders" \
+    "q_last_order:customers.list:type, sort by last order or lifetime value"
+fi
+
+[[ -z "$reuse" || -n "$placed_now" ]] || { echo "million_result customers=$loaded rss_mib=$((rss / 1024)) (measured again on kept data: no rebuild)"; exit 0; }
 # Projection replay: the server stops, then every read model is folded again
 # from the first event of this log (`chronicle rebuild`, its own process, so
 # its peak memory is the rebuild's alone).
