@@ -268,9 +268,9 @@ void change_items(executor& ex, const command_meta& meta, std::string order_id, 
               std::map<std::string, std::int64_t> before;
               for (auto& l : o->lines) before[l.product_id] = l.quantity;
               std::vector<std::string> removed;
-              for (auto& [p, q] : before)
-                if (std::none_of(items.begin(), items.end(), [&](auto& i) { return i.product_id == p; }))
-                  removed.push_back(p);
+              for (auto& held : before)
+                if (std::none_of(items.begin(), items.end(), [&](auto& i) { return i.product_id == held.first; }))
+                  removed.push_back(held.first);
               auto res = std::make_shared<reservation>(ex, step);
               res->order_id = order_id;
               res->date = o->requested_delivery_date;

@@ -23,15 +23,6 @@ struct running_server {
   }
 };
 
-using header_list = std::vector<std::pair<std::string, std::string>>;
-
-response call(std::uint16_t port, const std::string& key, const std::string& method, const std::string& target,
-              const std::string& body = {}, header_list headers = {}) {
-  http_client c(port, key);
-  if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-  return c.request(method, target, body, headers);
-}
-
 // UTC date shifted by `days`, "YYYY-MM-DD".
 std::string utc_date(int days) {
   using namespace std::chrono;

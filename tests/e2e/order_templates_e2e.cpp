@@ -9,8 +9,6 @@ using namespace chronicle::e2e;
 
 namespace {
 
-using header_list = std::vector<std::pair<std::string, std::string>>;
-
 struct fixture {
   std::string dir = temp_dir();
   server_process server{dir};

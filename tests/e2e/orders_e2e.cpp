@@ -16,27 +16,6 @@ using namespace chronicle::e2e;
 
 namespace {
 
-using header_list = std::vector<std::pair<std::string, std::string>>;
-
-response call(std::uint16_t port, const std::string& key, const std::string& method, const std::string& target,
-              const std::string& body = {}, header_list headers = {}) {
-  http_client c(port, key);
-  if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-  return c.request(method, target, body, headers);
-}
-
-// A value by JSON pointer ("/stock/available"), as text; "" when absent.
-std::string at(const std::string& body, const std::string& pointer) {
-  simdjson::dom::parser p;
-  simdjson::dom::element doc;
-  if (p.parse(body).get(doc)) return "";
-  simdjson::dom::element v;
-  if (doc.at_pointer(pointer).get(v)) return "";
-  std::string_view s;
-  if (!v.get(s)) return std::string(s);
-  return simdjson::to_string(v);
-}
-
 struct fixture {
   std::string dir = temp_dir();
   server_process server{dir};
@@ -71,7 +50,7 @@ struct fixture {
     std::string got;
     for (int i = 0; i < 100; ++i) {
       auto r = req("GET", "/v1/products/" + id);
-      got = at(r.body, "/stock/on_hand") + "/" + at(r.body, "/stock/reserved") + "/" + at(r.body, "/stock/available");
+      got = json_at(r.body, "/stock/on_hand") + "/" + json_at(r.body, "/stock/reserved") + "/" + json_at(r.body, "/stock/available");
       if (want.empty() || got == want) return got;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -101,10 +80,10 @@ BOOST_AUTO_TEST_CASE(place_modify_cancel_gives_the_stock_back) {
   auto id = json_field(placed.body, "id").value();
   BOOST_TEST(placed.header("location") == "/v1/orders/" + id);
   BOOST_TEST(placed.header("etag") == "\"1\"");
-  BOOST_TEST(at(placed.body, "/status") == "pending");
-  BOOST_TEST(at(placed.body, "/total/amount") == "1350");
-  BOOST_TEST(at(placed.body, "/lines/0/sku") == "PEA-1");
-  BOOST_TEST(at(placed.body, "/delivery_address/street") == "1 Farm Lane");  // the customer's default
+  BOOST_TEST(json_at(placed.body, "/status") == "pending");
+  BOOST_TEST(json_at(placed.body, "/total/amount") == "1350");
+  BOOST_TEST(json_at(placed.body, "/lines/0/sku") == "PEA-1");
+  BOOST_TEST(json_at(placed.body, "/delivery_address/street") == "1 Farm Lane");  // the customer's default
   BOOST_TEST(f.stock(pea, "10/3/7") == "10/3/7");
 
   auto patched = f.req("PATCH", "/v1/orders/" + id,
@@ -112,13 +91,13 @@ BOOST_AUTO_TEST_CASE(place_modify_cancel_gives_the_stock_back) {
                            R"(","quantity":2}],"delivery_address":{"street":"2 Barn Road","city":"Shelbyville","postal_code":"999","country":"US"},"notes":"leave at the back"})",
                        {{"If-Match", "\"1\""}});
   BOOST_TEST_REQUIRE(patched.status == 200, patched.body);
-  BOOST_TEST(at(patched.body, "/total/amount") == "1050");
-  BOOST_TEST(at(patched.body, "/delivery_address/street") == "2 Barn Road");
-  BOOST_TEST(at(patched.body, "/notes") == "leave at the back");
-  BOOST_TEST(at(patched.body, "/history/0/type") == "order.notes_changed");
-  BOOST_TEST(at(patched.body, "/history/1/type") == "order.address_changed");
-  BOOST_TEST(at(patched.body, "/history/2/type") == "order.items_changed");
-  BOOST_TEST(at(patched.body, "/history/3/type") == "order.placed");
+  BOOST_TEST(json_at(patched.body, "/total/amount") == "1050");
+  BOOST_TEST(json_at(patched.body, "/delivery_address/street") == "2 Barn Road");
+  BOOST_TEST(json_at(patched.body, "/notes") == "leave at the back");
+  BOOST_TEST(json_at(patched.body, "/history/0/type") == "order.notes_changed");
+  BOOST_TEST(json_at(patched.body, "/history/1/type") == "order.address_changed");
+  BOOST_TEST(json_at(patched.body, "/history/2/type") == "order.items_changed");
+  BOOST_TEST(json_at(patched.body, "/history/3/type") == "order.placed");
   BOOST_TEST(f.stock(pea, "10/1/9") == "10/1/9");
   BOOST_TEST(f.stock(rad, "4/2/2") == "4/2/2");
   auto stale = f.req("PATCH", "/v1/orders/" + id, R"({"notes":"x"})", {{"If-Match", "\"1\""}});
@@ -126,14 +105,14 @@ BOOST_AUTO_TEST_CASE(place_modify_cancel_gives_the_stock_back) {
 
   auto cancelled = f.verb(id, "cancel", R"({"reason":"changed mind"})");
   BOOST_TEST_REQUIRE(cancelled.status == 200, cancelled.body);
-  BOOST_TEST(at(cancelled.body, "/status") == "cancelled");
-  BOOST_TEST(at(cancelled.body, "/cancel_reason") == "changed mind");
-  BOOST_TEST(!at(cancelled.body, "/timestamps/cancelled_at").empty());
+  BOOST_TEST(json_at(cancelled.body, "/status") == "cancelled");
+  BOOST_TEST(json_at(cancelled.body, "/cancel_reason") == "changed mind");
+  BOOST_TEST(!json_at(cancelled.body, "/timestamps/cancelled_at").empty());
   BOOST_TEST(f.stock(pea, "10/0/10") == "10/0/10");
   BOOST_TEST(f.stock(rad, "4/0/4") == "4/0/4");
   auto again = f.req("PATCH", "/v1/orders/" + id, R"({"items":)" + items(pea, 1) + "}");
   BOOST_TEST(again.status == 409, again.body);
-  BOOST_TEST(at(again.body, "/code") == "invalid_transition");
+  BOOST_TEST(json_at(again.body, "/code") == "invalid_transition");
   BOOST_TEST(f.stock(pea) == "10/0/10");
 }
 
@@ -149,48 +128,48 @@ BOOST_AUTO_TEST_CASE(deliver_return_restock_and_refund_within_the_total) {
     BOOST_TEST_REQUIRE(r.status == 200, v << ": " << r.body);
   }
   auto order = f.req("GET", "/v1/orders/" + id);
-  BOOST_TEST(at(order.body, "/status") == "delivered");
+  BOOST_TEST(json_at(order.body, "/status") == "delivered");
   for (auto stamp : {"placed_at", "confirmed_at", "processing_at", "ready_at", "dispatched_at", "delivered_at"})
-    BOOST_TEST(at(order.body, std::string("/timestamps/") + stamp) != "null", stamp);
+    BOOST_TEST(json_at(order.body, std::string("/timestamps/") + stamp) != "null", stamp);
   BOOST_TEST(f.stock(pea, "6/0/6") == "6/0/6");  // committed at dispatch
 
   auto too_many = f.req("POST", "/v1/orders/" + id + "/returns", R"({"items":)" + items(pea, 5) + R"(,"reason":"wilted"})");
   BOOST_TEST(too_many.status == 400, too_many.body);
-  BOOST_TEST(at(too_many.body, "/errors/0/field") == "items[0].quantity");
-  BOOST_TEST(at(too_many.body, "/errors/0/code") == "exceeds_delivered");
+  BOOST_TEST(json_at(too_many.body, "/errors/0/field") == "items[0].quantity");
+  BOOST_TEST(json_at(too_many.body, "/errors/0/code") == "exceeds_delivered");
   auto ret = f.req("POST", "/v1/orders/" + id + "/returns", R"({"items":)" + items(pea, 2) + R"(,"reason":"wilted"})");
   BOOST_TEST_REQUIRE(ret.status == 201, ret.body);
   auto rid = json_field(ret.body, "id").value();
-  BOOST_TEST(at(ret.body, "/status") == "requested");
+  BOOST_TEST(json_at(ret.body, "/status") == "requested");
   BOOST_TEST(ret.header("location") == "/v1/returns/" + rid);
   auto early = f.req("POST", "/v1/returns/" + rid + "/receive", R"({"restock":true})");
   BOOST_TEST(early.status == 409, early.body);
-  BOOST_TEST(at(early.body, "/allowed") == R"(["approve","decline"])");
+  BOOST_TEST(json_at(early.body, "/allowed") == R"(["approve","decline"])");
   BOOST_TEST(f.req("POST", "/v1/returns/" + rid + "/approve").status == 200);
   auto received = f.req("POST", "/v1/returns/" + rid + "/receive", R"({"restock":true})");
   BOOST_TEST_REQUIRE(received.status == 200, received.body);
-  BOOST_TEST(at(received.body, "/status") == "received");
-  BOOST_TEST(at(received.body, "/restock") == "true");
+  BOOST_TEST(json_at(received.body, "/status") == "received");
+  BOOST_TEST(json_at(received.body, "/restock") == "true");
   BOOST_TEST(f.stock(pea, "8/0/8") == "8/0/8");
 
   auto partial = f.req("POST", "/v1/orders/" + id + "/refunds",
                        R"({"amount":{"amount":1000,"currency":"USD"},"method":"original_payment","return_id":")" + rid +
                            R"(","reason":"wilted"})");
   BOOST_TEST_REQUIRE(partial.status == 201, partial.body);
-  BOOST_TEST(at(partial.body, "/refunded/amount") == "1000");
-  BOOST_TEST(at(partial.body, "/returns/0/status") == "refunded");
+  BOOST_TEST(json_at(partial.body, "/refunded/amount") == "1000");
+  BOOST_TEST(json_at(partial.body, "/returns/0/status") == "refunded");
   auto got = f.req("GET", "/v1/returns/" + rid);
-  BOOST_TEST(at(got.body, "/status") == "refunded");
-  BOOST_TEST(at(got.body, "/refunds/0/amount/amount") == "1000");
+  BOOST_TEST(json_at(got.body, "/status") == "refunded");
+  BOOST_TEST(json_at(got.body, "/refunds/0/amount/amount") == "1000");
   auto over = f.req("POST", "/v1/orders/" + id + "/refunds",
                     R"({"amount":{"amount":1001,"currency":"USD"},"method":"store_credit"})");
   BOOST_TEST(over.status == 409, over.body);
-  BOOST_TEST(at(over.body, "/code") == "refund_exceeds_paid");
-  BOOST_TEST(at(over.body, "/errors/0/field") == "amount.amount");
+  BOOST_TEST(json_at(over.body, "/code") == "refund_exceeds_paid");
+  BOOST_TEST(json_at(over.body, "/errors/0/field") == "amount.amount");
   auto rest = f.req("POST", "/v1/orders/" + id + "/refunds",
                     R"({"amount":{"amount":1000,"currency":"USD"},"method":"store_credit"})");
   BOOST_TEST(rest.status == 201, rest.body);
-  BOOST_TEST(at(rest.body, "/refunded/amount") == "2000");
+  BOOST_TEST(json_at(rest.body, "/refunded/amount") == "2000");
 
   // The customer's history and timeline show the order, its return and refunds.
   auto history = f.req("GET", "/v1/customers/" + ada + "/orders");
@@ -209,10 +188,10 @@ BOOST_AUTO_TEST_CASE(an_invalid_transition_is_409_listing_the_allowed_verbs) {
   auto r = f.verb(id, "deliver");
   BOOST_TEST(r.status == 409, r.body);
   BOOST_TEST(r.header("content-type") == "application/problem+json");
-  BOOST_TEST(at(r.body, "/code") == "invalid_transition");
-  BOOST_TEST(at(r.body, "/allowed") == R"(["confirm","cancel"])");
+  BOOST_TEST(json_at(r.body, "/code") == "invalid_transition");
+  BOOST_TEST(json_at(r.body, "/allowed") == R"(["confirm","cancel"])");
   BOOST_TEST(f.verb(id, "confirm").status == 200);
-  BOOST_TEST(at(f.verb(id, "confirm").body, "/allowed") == R"(["process","cancel"])");
+  BOOST_TEST(json_at(f.verb(id, "confirm").body, "/allowed") == R"(["process","cancel"])");
   BOOST_TEST(f.verb(id, "process", R"({"reason":"x"})").status == 400);
   BOOST_TEST(f.verb("01JNOSUCHORDERXXXXXXXXXXXX", "confirm").status == 404);
   BOOST_TEST(f.verb("nope", "confirm").status == 404);
@@ -224,19 +203,19 @@ BOOST_AUTO_TEST_CASE(bad_orders_name_the_field_and_the_product) {
   auto ada = f.customer();
   auto unknown_field = f.place(R"({"customer_id":")" + ada + R"(","items":)" + items(pea, 1) + R"(,"coupon":"X"})");
   BOOST_TEST(unknown_field.status == 400);
-  BOOST_TEST(at(unknown_field.body, "/errors/0/field") == "coupon");
+  BOOST_TEST(json_at(unknown_field.body, "/errors/0/field") == "coupon");
   auto no_customer = f.place(R"({"customer_id":"01JNOSUCHCUSTOMERXXXXXXXXX","items":)" + items(pea, 1) + "}");
   BOOST_TEST(no_customer.status == 400, no_customer.body);
-  BOOST_TEST(at(no_customer.body, "/code") == "customer_not_found");
+  BOOST_TEST(json_at(no_customer.body, "/code") == "customer_not_found");
   auto shortage = f.place(R"({"customer_id":")" + ada + R"(","items":)" + items(pea, 3) + "}");
   BOOST_TEST(shortage.status == 409, shortage.body);
-  BOOST_TEST(at(shortage.body, "/code") == "insufficient_stock");
-  BOOST_TEST(at(shortage.body, "/available") == "2");
-  BOOST_TEST(at(shortage.body, "/errors/0/field") == "items[0].product_id");
-  BOOST_TEST(at(shortage.body, "/detail").find("PEA-1") != std::string::npos, shortage.body);
+  BOOST_TEST(json_at(shortage.body, "/code") == "insufficient_stock");
+  BOOST_TEST(json_at(shortage.body, "/available") == "2");
+  BOOST_TEST(json_at(shortage.body, "/errors/0/field") == "items[0].product_id");
+  BOOST_TEST(json_at(shortage.body, "/detail").find("PEA-1") != std::string::npos, shortage.body);
   auto past = f.place(R"({"customer_id":")" + ada + R"(","items":)" + items(pea, 1) + R"(,"requested_delivery_date":"2001-01-01"})");
   BOOST_TEST(past.status == 400, past.body);
-  BOOST_TEST(at(past.body, "/errors/0/field") == "requested_delivery_date");
+  BOOST_TEST(json_at(past.body, "/errors/0/field") == "requested_delivery_date");
   BOOST_TEST(f.stock(pea) == "2/0/2");
   auto bad_list = f.req("GET", "/v1/orders?status=lost");
   BOOST_TEST(bad_list.status == 400);
@@ -282,8 +261,8 @@ BOOST_AUTO_TEST_CASE(concurrent_http_orders_for_the_last_units_never_oversell) {
     threads.emplace_back([&] {
       auto r = call(f.port, f.key, "POST", "/v1/orders", body);
       if (r.status == 201) ++won;
-      else if (r.status == 409 && at(r.body, "/code") == "insufficient_stock" &&
-               at(r.body, "/errors/0/field") == "items[0].product_id" && at(r.body, "/available") == "0")
+      else if (r.status == 409 && json_at(r.body, "/code") == "insufficient_stock" &&
+               json_at(r.body, "/errors/0/field") == "items[0].product_id" && json_at(r.body, "/available") == "0")
         ++refused;
       else ++other;
     });
@@ -305,12 +284,12 @@ BOOST_AUTO_TEST_CASE(a_retried_order_for_the_last_units_replays_instead_of_runni
   // The first order holds every unit; the retry is answered from its key.
   auto retry = f.req("POST", "/v1/orders", body, {{"Idempotency-Key", "order-retry-1"}});
   BOOST_TEST(retry.status == first.status, retry.body);
-  BOOST_TEST(at(retry.body, "/id") == at(first.body, "/id"));
+  BOOST_TEST(json_at(retry.body, "/id") == json_at(first.body, "/id"));
   // Another request under the same key is refused, and nothing more is held.
   auto other = f.req("POST", "/v1/orders", R"({"customer_id":")" + ada + R"(","items":)" + items(pea, 1) + "}",
                      {{"Idempotency-Key", "order-retry-1"}});
   BOOST_TEST(other.status == 422, other.body);
-  BOOST_TEST(at(other.body, "/code") == "idempotency_key_reused");
+  BOOST_TEST(json_at(other.body, "/code") == "idempotency_key_reused");
   BOOST_TEST(f.stock(pea, "3/3/0") == "3/3/0");
   BOOST_TEST(count_items(f.req("GET", "/v1/orders?customer_id=" + ada + "&consistent_with=" + first.header("consistency-token")).body) == 1u);
 }

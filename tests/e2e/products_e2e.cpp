@@ -26,34 +26,13 @@ struct running_server {
   }
 };
 
-using header_list = std::vector<std::pair<std::string, std::string>>;
-
-response call(std::uint16_t port, const std::string& key, const std::string& method, const std::string& target,
-              const std::string& body = {}, header_list headers = {}) {
-  http_client c(port, key);
-  if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-  return c.request(method, target, body, headers);
-}
-
-// A value by JSON pointer ("/stock/available"), as text; "" when absent.
-std::string at(const std::string& body, const std::string& pointer) {
-  simdjson::dom::parser p;
-  simdjson::dom::element doc;
-  if (p.parse(body).get(doc)) return "";
-  simdjson::dom::element v;
-  if (doc.at_pointer(pointer).get(v)) return "";
-  std::string_view s;
-  if (!v.get(s)) return std::string(s);
-  return simdjson::to_string(v);
-}
-
 // The problem's errors[] as "field:code".
 std::vector<std::string> field_errors(const std::string& body) {
   std::vector<std::string> out;
   for (int i = 0;; ++i) {
-    auto f = at(body, "/errors/" + std::to_string(i) + "/field");
+    auto f = json_at(body, "/errors/" + std::to_string(i) + "/field");
     if (f.empty()) break;
-    out.push_back(f + ":" + at(body, "/errors/" + std::to_string(i) + "/code"));
+    out.push_back(f + ":" + json_at(body, "/errors/" + std::to_string(i) + "/code"));
   }
   return out;
 }
@@ -95,29 +74,29 @@ BOOST_AUTO_TEST_CASE(a_product_is_created_read_and_patched_with_if_match) {
                   R"("description":"Sweet and crunchy"})");
   BOOST_TEST_REQUIRE(r.status == 201, r.body);
   auto id = json_field(r.body, "id").value();
-  BOOST_TEST(at(r.body, "/sku") == "MG-PEA-100");
-  BOOST_TEST(at(r.body, "/price/amount") == "450");
-  BOOST_TEST(at(r.body, "/price/currency") == "USD");
-  BOOST_TEST(at(r.body, "/active") == "true");
-  BOOST_TEST(at(r.body, "/unavailable/0/from") == "12-01");
-  BOOST_TEST(at(r.body, "/stock/on_hand") == "0");
-  BOOST_TEST(at(r.body, "/stock/available") == "0");
+  BOOST_TEST(json_at(r.body, "/sku") == "MG-PEA-100");
+  BOOST_TEST(json_at(r.body, "/price/amount") == "450");
+  BOOST_TEST(json_at(r.body, "/price/currency") == "USD");
+  BOOST_TEST(json_at(r.body, "/active") == "true");
+  BOOST_TEST(json_at(r.body, "/unavailable/0/from") == "12-01");
+  BOOST_TEST(json_at(r.body, "/stock/on_hand") == "0");
+  BOOST_TEST(json_at(r.body, "/stock/available") == "0");
   BOOST_TEST(r.header("etag") == "\"1\"");
   BOOST_TEST(r.header("location") == "/v1/products/" + id);
 
   auto got = visible(r, "/v1/products/" + id);
   BOOST_TEST_REQUIRE(got.status == 200, got.body);
-  BOOST_TEST(at(got.body, "/name") == "Pea shoots");
-  BOOST_TEST(at(got.body, "/version") == "1");
+  BOOST_TEST(json_at(got.body, "/name") == "Pea shoots");
+  BOOST_TEST(json_at(got.body, "/version") == "1");
 
   auto patched = call(port, key, "PATCH", "/v1/products/" + id,
                       R"({"price":{"amount":500,"currency":"USD"},"active":false,"unavailable":null,"description":null})",
                       {{"If-Match", "\"1\""}});
   BOOST_TEST_REQUIRE(patched.status == 200, patched.body);
-  BOOST_TEST(at(patched.body, "/price/amount") == "500");
-  BOOST_TEST(at(patched.body, "/active") == "false");
-  BOOST_TEST(at(patched.body, "/unavailable") == "[]");
-  BOOST_TEST(at(patched.body, "/description") == "null");
+  BOOST_TEST(json_at(patched.body, "/price/amount") == "500");
+  BOOST_TEST(json_at(patched.body, "/active") == "false");
+  BOOST_TEST(json_at(patched.body, "/unavailable") == "[]");
+  BOOST_TEST(json_at(patched.body, "/description") == "null");
   BOOST_TEST(patched.header("etag") == "\"2\"");
 
   auto stale = call(port, key, "PATCH", "/v1/products/" + id, R"({"name":"Peas"})", {{"If-Match", "\"1\""}});
@@ -132,7 +111,7 @@ BOOST_AUTO_TEST_CASE(a_product_is_created_read_and_patched_with_if_match) {
   BOOST_TEST(field_errors(unit.body) == (std::vector<std::string>{"unit:required"}), boost::test_tools::per_element());
 
   auto again = visible(patched, "/v1/products/" + id);
-  BOOST_TEST(at(again.body, "/version") == "2");
+  BOOST_TEST(json_at(again.body, "/version") == "2");
   BOOST_TEST(call(port, key, "GET", "/v1/products/01JZZZZZZZZZZZZZZZZZZZZZZZ").status == 404);
   BOOST_TEST(call(port, key, "GET", "/v1/products/not-an-id").status == 404);
   BOOST_TEST(call(port, key, "PATCH", "/v1/products/01JZZZZZZZZZZZZZZZZZZZZZZZ", R"({"name":"x"})").status == 404);
@@ -176,17 +155,17 @@ BOOST_AUTO_TEST_CASE(stock_is_received_and_adjusted_but_never_below_zero) {
   auto id = add("MG-SUN-1", "Sunflower");
   auto in = stock(id, R"({"action":"receive","quantity":5,"reason":"harvest"})");
   BOOST_TEST_REQUIRE(in.status == 200, in.body);
-  BOOST_TEST(at(in.body, "/stock/on_hand") == "5");
-  BOOST_TEST(at(in.body, "/stock/available") == "5");
+  BOOST_TEST(json_at(in.body, "/stock/on_hand") == "5");
+  BOOST_TEST(json_at(in.body, "/stock/available") == "5");
   auto out = stock(id, R"({"action":"adjust","quantity":-2,"reason":"wilted"})");
   BOOST_TEST_REQUIRE(out.status == 200, out.body);
-  BOOST_TEST(at(out.body, "/stock/on_hand") == "3");
+  BOOST_TEST(json_at(out.body, "/stock/on_hand") == "3");
 
   auto below = stock(id, R"({"action":"adjust","quantity":-4,"reason":"count"})");
   BOOST_TEST(below.status == 409, below.body);
   BOOST_TEST(json_field(below.body, "code").value_or("") == "stock_below_zero");
-  BOOST_TEST(at(below.body, "/available") == "3");
-  BOOST_TEST(at(below.body, "/detail").find("MG-SUN-1") != std::string::npos);
+  BOOST_TEST(json_at(below.body, "/available") == "3");
+  BOOST_TEST(json_at(below.body, "/detail").find("MG-SUN-1") != std::string::npos);
   BOOST_TEST(field_errors(below.body) == (std::vector<std::string>{"quantity:stock_below_zero"}),
              boost::test_tools::per_element());
 
@@ -212,8 +191,8 @@ BOOST_AUTO_TEST_CASE(stock_is_received_and_adjusted_but_never_below_zero) {
                   R"({"action":"receive","quantity":1})").status == 404);
 
   auto seen = visible(out, "/v1/products/" + id);
-  BOOST_TEST(at(seen.body, "/stock/on_hand") == "3");
-  BOOST_TEST(at(seen.body, "/version") == "3");
+  BOOST_TEST(json_at(seen.body, "/stock/on_hand") == "3");
+  BOOST_TEST(json_at(seen.body, "/version") == "3");
 }
 
 BOOST_AUTO_TEST_CASE(lists_sort_by_sku_or_name_filter_by_active_and_page_with_cursors) {
@@ -227,7 +206,7 @@ BOOST_AUTO_TEST_CASE(lists_sort_by_sku_or_name_filter_by_active_and_page_with_cu
   BOOST_TEST_REQUIRE(!cursor.empty());
   auto rest = call(port, key, "GET", "/v1/products?limit=2&cursor=" + cursor);
   BOOST_TEST(skus(rest.body) == (std::vector<std::string>{"SKU-C"}), boost::test_tools::per_element());
-  BOOST_TEST(at(rest.body, "/next_cursor") == "null");
+  BOOST_TEST(json_at(rest.body, "/next_cursor") == "null");
 
   auto by_name = call(port, key, "GET", "/v1/products?sort=name");
   BOOST_TEST(skus(by_name.body) == (std::vector<std::string>{"SKU-C", "SKU-B", "SKU-A"}),
@@ -300,7 +279,7 @@ BOOST_AUTO_TEST_CASE(concurrent_adjustments_for_the_last_unit_exactly_one_wins) 
     BOOST_TEST(other.load() == 0);
   }
   auto last = call(port, key, "POST", "/v1/products/" + id + "/stock", R"({"action":"receive","quantity":2})");
-  BOOST_TEST(at(last.body, "/stock/on_hand") == "2");
+  BOOST_TEST(json_at(last.body, "/stock/on_hand") == "2");
 }
 
 BOOST_AUTO_TEST_CASE(products_survive_a_restart_and_stay_in_their_tenant) {
@@ -331,7 +310,7 @@ BOOST_AUTO_TEST_CASE(products_survive_a_restart_and_stay_in_their_tenant) {
   server_process s(dir);
   auto again = call(s.port(), admin, "GET", "/v1/products/" + id);
   BOOST_TEST_REQUIRE(again.status == 200, again.body);
-  BOOST_TEST(at(again.body, "/stock/on_hand") == "7");
+  BOOST_TEST(json_at(again.body, "/stock/on_hand") == "7");
   BOOST_TEST(call(s.port(), other, "GET", "/v1/products/" + id).status == 404);
   BOOST_TEST(count_items(call(s.port(), other, "GET", "/v1/products").body) == 0u);
   BOOST_TEST(call(s.port(), other, "POST", "/v1/products/" + id + "/stock", R"({"action":"receive","quantity":1})")

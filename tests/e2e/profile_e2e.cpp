@@ -14,8 +14,6 @@ using namespace chronicle::e2e;
 
 namespace {
 
-using header_list = std::vector<std::pair<std::string, std::string>>;
-
 // Tags must exist in the tenant before a customer carries them: the fixture
 // creates three and T() puts their ids where a test names the placeholders
 // 01JTAGAAAA…, 01JTAGBBBB…, 01JTAGCCCC….

@@ -17,8 +17,6 @@ using namespace chronicle::e2e;
 
 namespace {
 
-using header_list = std::vector<std::pair<std::string, std::string>>;
-
 std::string random_hex(std::size_t n) {
   static constexpr char hex[] = "0123456789abcdef";
   std::random_device rd;
@@ -48,15 +46,6 @@ std::string lower(std::string s) {
 
 // A key's id is the ULID between "chr_" and the secret.
 std::string key_id_of(const std::string& key) { return key.size() > 30 ? key.substr(4, 26) : std::string{}; }
-
-// One request on a fresh connection, so a server that closes after an error
-// reply cannot spill into the next case.
-response call(std::uint16_t port, const std::string& key, const std::string& method, const std::string& target,
-              const std::string& body = {}, header_list headers = {}) {
-  http_client c(port, key);
-  if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-  return c.request(method, target, body, headers);
-}
 
 struct issued_key {
   std::string id;

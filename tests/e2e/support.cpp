@@ -360,4 +360,20 @@ captured_run run_chronicle_captured(const std::vector<std::string>& args, const 
   return r;
 }
 
+std::string json_at(const std::string& json, const std::string& pointer) {
+  simdjson::dom::parser p;
+  simdjson::dom::element doc, v;
+  if (p.parse(json).get(doc) || doc.at_pointer(pointer).get(v)) return "";
+  std::string_view str;
+  if (!v.get(str)) return std::string(str);
+  return simdjson::to_string(v);
+}
+
+response call(std::uint16_t port, const std::string& key, const std::string& method, const std::string& target,
+              const std::string& body, header_list headers) {
+  http_client c(port, key);
+  if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+  return c.request(method, target, body, headers);
+}
+
 }  // namespace chronicle::e2e

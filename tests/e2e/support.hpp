@@ -96,6 +96,16 @@ class helper_process {
 
 // Value of a top-level string/number field in a flat JSON object (tests only).
 std::optional<std::string> json_field(const std::string& json, const std::string& key);
+// The value at a JSON pointer ("/stock/available"): strings bare, anything
+// else as JSON text; "" when absent.
+std::string json_at(const std::string& json, const std::string& pointer);
+
+using header_list = std::vector<std::pair<std::string, std::string>>;
+// One request on a fresh connection (a server that closes after an error
+// reply cannot spill into the next one), with a JSON content type when
+// there is a body.
+response call(std::uint16_t port, const std::string& key, const std::string& method, const std::string& target,
+              const std::string& body = {}, header_list headers = {});
 std::size_t count_items(const std::string& list_json);
 std::vector<std::string> item_field(const std::string& list_json, const std::string& key);
 // The value of a Prometheus metric line with exactly this name and labels.
