@@ -1,27 +1,11 @@
 #include "commands/access_commands.hpp"
 
+#include "commands/fold.hpp"
 #include "domain/ids.hpp"
 #include "schemas/access_codec.hpp"
 
 namespace chronicle::commands::access_commands {
 namespace codec = schemas::access_codec;
-
-namespace {
-
-
-template <class State, class Encode, class Fold>
-result<decision> fold_events(result<std::vector<access::event>> events, State state, Encode encode, Fold fold) {
-  if (!events) return std::move(events).err();
-  decision d;
-  for (auto& e : *events) {
-    state = fold(std::move(state), e);
-    d.events.push_back(codec::encode_event(e));
-  }
-  d.state = encode(state);
-  return d;
-}
-
-}  // namespace
 
 aggregate_kind tenant_kind() {
   return {std::string(access::tenant_category), std::string(access::topic),
@@ -55,11 +39,14 @@ command_request create_tenant(const command_meta& meta, access::create_tenant cm
   r.decide = [cmd = std::move(cmd)](const stream_snapshot& snap, std::int64_t) -> result<decision> {
     auto t = codec::decode_tenant(snap.state);
     if (!t) return std::move(t).err();
-    return fold_events(
-        access::decide(*t, cmd), *t, [](const access::tenant& s) { return codec::encode_tenant(s); },
+    auto events = access::decide(*t, cmd);
+    return fold_decision(
+        std::move(*t), std::move(events),
         [](access::tenant s, const access::event& e) {
           return access::evolve(std::move(s), std::get<access::tenant_created>(e));
-        });
+        },
+        [](const access::event& e) { return codec::encode_event(e); },
+        [](const access::tenant& s) { return codec::encode_tenant(s); });
   };
   return r;
 }
@@ -71,9 +58,12 @@ command_request key_command(const command_meta& meta, Command cmd) {
   r.decide = [cmd = std::move(cmd)](const stream_snapshot& snap, std::int64_t now) -> result<decision> {
     auto k = codec::decode_key(snap.state);
     if (!k) return std::move(k).err();
-    return fold_events(
-        access::decide(*k, cmd), *k, [](const access::api_key& s) { return codec::encode_key(s); },
-        [now](access::api_key s, const access::event& e) { return access::evolve(std::move(s), e, now); });
+    auto events = access::decide(*k, cmd);
+    return fold_decision(
+        std::move(*k), std::move(events),
+        [now](access::api_key s, const access::event& e) { return access::evolve(std::move(s), e, now); },
+        [](const access::event& e) { return codec::encode_event(e); },
+        [](const access::api_key& s) { return codec::encode_key(s); });
   };
   return r;
 }

@@ -1,5 +1,6 @@
 #include "commands/activity_commands.hpp"
 
+#include "commands/fold.hpp"
 #include "schemas/activity_codec.hpp"
 
 namespace chronicle::commands::activity_commands {
@@ -17,15 +18,10 @@ command_request request(const command_meta& meta, Command cmd) {
       if constexpr (std::is_same_v<Command, activity::log_interaction>) return activity::decide(*state, cmd, now);
       else return activity::decide(*state, cmd);
     }();
-    if (!events) return std::move(events).err();
-    decision d;
-    auto s = std::move(*state);
-    for (auto& e : *events) {
-      s = activity::evolve(std::move(s), e);
-      d.events.push_back(codec::encode_event(e));
-    }
-    d.state = codec::encode_state(s);
-    return d;
+    return fold_decision(
+        std::move(*state), std::move(events),
+        [](auto s, const auto& e) { return activity::evolve(std::move(s), e); },
+        [](const auto& e) { return codec::encode_event(e); }, [](const auto& s) { return codec::encode_state(s); });
   };
   return r;
 }

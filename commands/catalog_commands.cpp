@@ -1,5 +1,6 @@
 #include "commands/catalog_commands.hpp"
 
+#include "commands/fold.hpp"
 #include "domain/customer.hpp"
 #include "schemas/catalog_codec.hpp"
 
@@ -20,15 +21,10 @@ command_request request(const command_meta& meta, std::string id, Command cmd,
     auto c = cmd;
     prepare(c, now);
     auto events = products::decide(*state, c);
-    if (!events) return std::move(events).err();
-    decision d;
-    auto s = std::move(*state);
-    for (auto& e : *events) {
-      s = products::evolve(std::move(s), e, now);
-      d.events.push_back(codec::encode_event(e));
-    }
-    d.state = codec::encode_state(s);
-    return d;
+    return fold_decision(
+        std::move(*state), std::move(events),
+        [now](auto s, const auto& e) { return products::evolve(std::move(s), e, now); },
+        [](const auto& e) { return codec::encode_event(e); }, [](const auto& s) { return codec::encode_state(s); });
   };
   return r;
 }

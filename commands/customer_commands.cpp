@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "commands/fold.hpp"
 #include "schemas/customer_codec.hpp"
 
 namespace chronicle::commands::customer_commands {
@@ -17,15 +18,10 @@ result<decision> decide_and_fold(const stream_snapshot& snap, const Command& cmd
   if (!state) return std::move(state).err();
   rules.today = customers::civil_date(now);
   auto events = customers::decide(*state, cmd, rules);
-  if (!events) return std::move(events).err();
-  decision d;
-  auto s = std::move(*state);
-  for (auto& e : *events) {
-    s = customers::evolve(std::move(s), e, now);
-    d.events.push_back(codec::encode_event(e));
-  }
-  d.state = codec::encode_state(s);
-  return d;
+  return fold_decision(
+      std::move(*state), std::move(events),
+      [now](auto s, const auto& e) { return customers::evolve(std::move(s), e, now); },
+      [](const auto& e) { return codec::encode_event(e); }, [](const auto& s) { return codec::encode_state(s); });
 }
 
 template <class Command>

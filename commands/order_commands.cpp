@@ -1,6 +1,7 @@
 #include "commands/order_commands.hpp"
 
 #include "domain/customer.hpp"
+#include "commands/fold.hpp"
 #include "schemas/order_codec.hpp"
 
 namespace chronicle::commands::order_commands {
@@ -39,15 +40,10 @@ command_request request(const command_meta& meta, Command cmd, std::optional<std
         return orders::decide(*state, cmd);
       }
     }();
-    if (!events) return std::move(events).err();
-    decision d;
-    auto s = std::move(*state);
-    for (auto& e : *events) {
-      s = orders::evolve(std::move(s), e);
-      d.events.push_back(codec::encode_event(e));
-    }
-    d.state = codec::encode_state(s);
-    return d;
+    return fold_decision(
+        std::move(*state), std::move(events),
+        [](auto s, const auto& e) { return orders::evolve(std::move(s), e); },
+        [](const auto& e) { return codec::encode_event(e); }, [](const auto& s) { return codec::encode_state(s); });
   };
   return r;
 }

@@ -1,5 +1,6 @@
 #include "commands/tag_commands.hpp"
 
+#include "commands/fold.hpp"
 #include "schemas/tag_codec.hpp"
 
 namespace chronicle::commands::tag_commands {
@@ -15,15 +16,10 @@ command_request request(const command_meta& meta, Command cmd, std::optional<std
     auto state = codec::decode_state(snap.state);
     if (!state) return std::move(state).err();
     auto events = tags::decide(*state, cmd);
-    if (!events) return std::move(events).err();
-    decision d;
-    auto s = std::move(*state);
-    for (auto& e : *events) {
-      s = tags::evolve(std::move(s), e, now);
-      d.events.push_back(codec::encode_event(e));
-    }
-    d.state = codec::encode_state(s);
-    return d;
+    return fold_decision(
+        std::move(*state), std::move(events),
+        [now](auto s, const auto& e) { return tags::evolve(std::move(s), e, now); },
+        [](const auto& e) { return codec::encode_event(e); }, [](const auto& s) { return codec::encode_state(s); });
   };
   return r;
 }
