@@ -4,6 +4,7 @@
 
 #include "domain/ids.hpp"
 #include "domain/pii.hpp"
+#include "projections/view_value.hpp"
 #include "schemas/activity_codec.hpp"
 #include "schemas/audit_codec.hpp"
 
@@ -22,15 +23,6 @@ std::string hex16(std::int64_t v) {
   char b[17];
   std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
   return b;
-}
-std::string hex(std::string_view s) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : s) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
 }
 std::string due_part(const codec::task_doc& t) {
   return std::string(t.done ? "c/" : "o/") + (t.due_on.empty() ? "~" : t.due_on) + "/" + t.id;

@@ -6,6 +6,7 @@
 #include "domain/ids.hpp"
 #include "projections/customer_index.hpp"
 #include "projections/customer_orders.hpp"
+#include "projections/view_value.hpp"
 #include "schemas/customer_codec.hpp"
 
 namespace chronicle::projections {
@@ -21,18 +22,15 @@ std::string view_key(std::string_view tenant, std::string_view id) {
 
 // Stored value: "<version>|<state json>".
 std::string encode_view(std::uint64_t version, const customers::customer& c) {
-  return std::to_string(version) + "|" + codec::encode_state(c);
+  return versioned(version, codec::encode_state(c));
 }
 
 result<std::pair<std::uint64_t, customers::customer>> decode_view(std::string_view v) {
-  auto bar = v.find('|');
-  std::uint64_t version = 0;
-  if (bar == std::string_view::npos ||
-      std::from_chars(v.data(), v.data() + bar, version).ec != std::errc{})
-    return error::make(errc::internal, "corrupt_view", "customer view entry is malformed");
-  auto c = codec::decode_state(v.substr(bar + 1));
+  auto parts = split_versioned(v, "customer");
+  if (!parts) return std::move(parts).err();
+  auto c = codec::decode_state(parts->second);
   if (!c) return std::move(c).err();
-  return std::pair{version, std::move(*c)};
+  return std::pair{parts->first, std::move(*c)};
 }
 
 // What the list queries search, filter and sort by. An erased customer keeps

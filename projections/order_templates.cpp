@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "domain/ids.hpp"
+#include "projections/view_value.hpp"
 #include "schemas/order_template_codec.hpp"
 
 namespace chronicle::projections {
@@ -22,16 +23,14 @@ std::string owner_prefix(std::string_view tenant, std::string_view customer_id) 
 }
 
 std::string encode_view(std::uint64_t version, const ot::order_template& t) {
-  return std::to_string(version) + "|" + codec::encode_state(t);
+  return versioned(version, codec::encode_state(t));
 }
 result<order_template_row> decode_view(std::string_view v) {
-  auto bar = v.find('|');
-  std::uint64_t version = 0;
-  if (bar == std::string_view::npos || std::from_chars(v.data(), v.data() + bar, version).ec != std::errc{})
-    return error::make(errc::internal, "corrupt_view", "order template view entry is malformed");
-  auto t = codec::decode_state(v.substr(bar + 1));
+  auto parts = split_versioned(v, "order template");
+  if (!parts) return std::move(parts).err();
+  auto t = codec::decode_state(parts->second);
   if (!t) return std::move(t).err();
-  return order_template_row{version, std::move(*t)};
+  return order_template_row{parts->first, std::move(*t)};
 }
 
 class order_templates_projection final : public projection {

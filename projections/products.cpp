@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "projections/view_value.hpp"
 #include "schemas/catalog_codec.hpp"
 
 namespace chronicle::projections {
@@ -39,37 +40,16 @@ std::vector<std::string> index_keys(std::string_view tenant, const products::pro
 }
 
 std::string encode_view(std::uint64_t version, const products::product& p) {
-  return std::to_string(version) + "|" + codec::encode_state(p);
+  return versioned(version, codec::encode_state(p));
 }
 result<product_row> decode_view(std::string_view v) {
-  auto bar = v.find('|');
-  std::uint64_t version = 0;
-  if (bar == std::string_view::npos || std::from_chars(v.data(), v.data() + bar, version).ec != std::errc{})
-    return error::make(errc::internal, "corrupt_view", "product view entry is malformed");
-  auto p = codec::decode_state(v.substr(bar + 1));
+  auto parts = split_versioned(v, "product");
+  if (!parts) return std::move(parts).err();
+  auto p = codec::decode_state(parts->second);
   if (!p) return std::move(p).err();
-  return product_row{version, std::move(*p)};
+  return product_row{parts->first, std::move(*p)};
 }
 
-std::string hex(std::string_view s) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : s) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
-}
-bool unhex(std::string_view s, std::string& out) {
-  if (s.size() % 2) return false;
-  auto val = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
-  for (std::size_t i = 0; i < s.size(); i += 2) {
-    int hi = val(s[i]), lo = val(s[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return true;
-}
 // "p1.<order>.<set>.<hex of the last sort key>"
 std::string cursor_head(product_order o, std::optional<bool> active) {
   return "p1." + std::string(order_name(o)) + "." + std::string(set_name(active)) + ".";

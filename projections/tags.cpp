@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "projections/view_value.hpp"
 #include "schemas/tag_codec.hpp"
 
 namespace chronicle::projections {
@@ -25,37 +26,16 @@ std::string name_key(std::string_view tenant, const tags::tag& t) {
 }
 
 std::string encode_view(std::uint64_t version, const tags::tag& t) {
-  return std::to_string(version) + "|" + codec::encode_state(t);
+  return versioned(version, codec::encode_state(t));
 }
 result<tag_row> decode_view(std::string_view v) {
-  auto bar = v.find('|');
-  std::uint64_t version = 0;
-  if (bar == std::string_view::npos || std::from_chars(v.data(), v.data() + bar, version).ec != std::errc{})
-    return error::make(errc::internal, "corrupt_view", "tag view entry is malformed");
-  auto t = codec::decode_state(v.substr(bar + 1));
+  auto parts = split_versioned(v, "tag");
+  if (!parts) return std::move(parts).err();
+  auto t = codec::decode_state(parts->second);
   if (!t) return std::move(t).err();
-  return tag_row{version, std::move(*t)};
+  return tag_row{parts->first, std::move(*t)};
 }
 
-std::string hex(std::string_view s) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : s) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
-}
-bool unhex(std::string_view s, std::string& out) {
-  if (s.size() % 2) return false;
-  auto val = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
-  for (std::size_t i = 0; i < s.size(); i += 2) {
-    int hi = val(s[i]), lo = val(s[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return true;
-}
 
 class tags_projection final : public projection {
  public:
