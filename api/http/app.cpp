@@ -242,7 +242,9 @@ prepared app::prepare(const http_request& req) {
     }
     p.who = std::move(*who);
   }
-  if (req.method == "GET") {
+  // Reads and writes alike: a write that names what an earlier one created
+  // (a tag, a product) validates it against views that have caught up.
+  {
     std::string_view token;
     if (auto* q = req.query_param("consistent_with")) token = *q;
     else token = req.header("consistency-token");

@@ -33,7 +33,8 @@ struct shop {
   explicit shop(running_server& s) : c(s.server.port(), s.server.admin_key()) {}
 
   std::string add(const std::string& body) {
-    auto r = c.post_json("/v1/customers", body);
+    // After the latest write (a tag it may name), as a client would.
+    auto r = c.post_json("/v1/customers", body, {{"Consistency-Token", token}});
     BOOST_TEST_REQUIRE(r.status == 201, r.body);
     token = r.header("consistency-token");
     return json_field(r.body, "id").value();
@@ -205,6 +206,20 @@ BOOST_AUTO_TEST_CASE(bulk_actions_report_each_item_and_retry_idempotently) {
   auto no_action = s.c.post_json("/v1/customers/bulk", R"({"ids":["x"]})");
   BOOST_TEST(no_action.status == 400);
   BOOST_TEST(no_action.body.find("\"action\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_write_carrying_a_new_tags_token_can_name_the_tag) {
+  shop s(*this);
+  for (int i = 0; i < 20; ++i) {
+    auto t = s.tag("Round " + std::to_string(i));
+    auto r = s.c.post_json("/v1/customers", R"({"first_name":"Rena","tag_ids":[")" + t + R"("]})",
+                           {{"Consistency-Token", s.token}});
+    BOOST_TEST_REQUIRE(r.status == 201, r.body);
+  }
+  // A token this server never issued is refused on writes as on reads.
+  auto bad = s.c.post_json("/v1/customers", R"({"first_name":"Rena"})", {{"Consistency-Token", "nonsense"}});
+  BOOST_TEST(bad.status == 400, bad.body);
+  BOOST_TEST(json_field(bad.body, "code").value_or("") == "invalid_consistency_token");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
