@@ -1,5 +1,7 @@
 #include "domain/product.hpp"
 
+#include <charconv>
+
 #include <algorithm>
 #include <iterator>
 #include <cctype>
@@ -88,10 +90,83 @@ std::string units(std::int64_t n) { return std::to_string(n) + (n == 1 ? " unit"
 
 }  // namespace
 
-std::int64_t product::reserved() const noexcept {
-  std::int64_t sum = 0;
-  for (auto& [order, q] : reservations) sum += q;
-  return sum;
+std::int64_t product::reserved() const noexcept { return reservations.total(); }
+
+bool valid_order_ref(std::string_view order) {
+  return !order.empty() && order.find_first_of("=;") == std::string_view::npos;
+}
+
+std::size_t reservation_ledger::find(std::string_view order, bool& found) const {
+  found = false;
+  std::size_t pos = 0;
+  while (pos < records_.size()) {
+    auto eq = records_.find('=', pos);
+    auto id = std::string_view(records_).substr(pos, eq - pos);
+    if (id >= order) {
+      found = id == order;
+      return pos;
+    }
+    pos = records_.find(';', eq) + 1;
+  }
+  return pos;
+}
+
+std::int64_t reservation_ledger::get(std::string_view order) const {
+  bool found = false;
+  auto pos = find(order, found);
+  if (!found) return 0;
+  auto digits = pos + order.size() + 1;
+  std::int64_t q = 0;
+  std::from_chars(records_.data() + digits, records_.data() + records_.find(';', digits), q);
+  return q;
+}
+
+bool reservation_ledger::contains(std::string_view order) const {
+  bool found = false;
+  find(order, found);
+  return found;
+}
+
+void reservation_ledger::set(std::string_view order, std::int64_t quantity) {
+  bool found = false;
+  auto pos = find(order, found);
+  if (found) {
+    auto end = records_.find(';', pos) + 1;
+    total_ -= get(order);
+    records_.erase(pos, end - pos);
+  }
+  if (quantity <= 0) return;
+  std::string rec(order);
+  rec.push_back('=');
+  rec += std::to_string(quantity);
+  rec.push_back(';');
+  records_.insert(pos, rec);
+  total_ += quantity;
+}
+
+bool reservation_ledger::assign(std::string_view text) {
+  records_.clear();
+  total_ = 0;
+  std::string_view previous;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto eq = text.find('=', pos);
+    auto end = text.find(';', pos);
+    if (eq == std::string_view::npos || end == std::string_view::npos || eq > end || eq == pos) break;
+    auto id = text.substr(pos, eq - pos);
+    std::int64_t q = 0;
+    auto [p, ec] = std::from_chars(text.data() + eq + 1, text.data() + end, q);
+    if (ec != std::errc{} || p != text.data() + end || q <= 0 || (!previous.empty() && id <= previous)) break;
+    previous = id;
+    total_ += q;
+    pos = end + 1;
+  }
+  if (pos != text.size()) {
+    total_ = 0;
+    return false;
+  }
+  records_.assign(text);
+  return true;
 }
 
 std::string sku_key(std::string_view sku) {
@@ -195,12 +270,12 @@ result<std::vector<event>> decide(const product& state, const reserve_stock& cmd
   if (!state.exists) return not_found(cmd.product_id);
   validator v;
   if (cmd.order_id.empty()) v.fail("order_id", "required", "order_id is required");
+  else if (!valid_order_ref(cmd.order_id)) v.fail("order_id", "invalid_format", "order_id may not contain '=' or ';'");
   if (cmd.quantity < 0) v.fail("quantity", "negative", "quantity must be zero or more");
   else if (cmd.quantity > max_quantity) v.fail("quantity", "too_large", "quantity is larger than 10^9");
   if (!customers::is_date(cmd.on_date)) v.fail("on_date", "invalid_format", "the date must be YYYY-MM-DD");
   if (!v.errors.empty()) return v.failure("reservation");
-  auto it = state.reservations.find(cmd.order_id);
-  std::int64_t held = it == state.reservations.end() ? 0 : it->second;
+  std::int64_t held = state.reservations.get(cmd.order_id);
   if (cmd.quantity == held) return std::vector<event>{};
   if (cmd.quantity == 0)
     return std::vector<event>{stock_released{cmd.product_id, cmd.order_id, held}};
@@ -225,16 +300,16 @@ result<std::vector<event>> decide(const product& state, const reserve_stock& cmd
 
 result<std::vector<event>> decide(const product& state, const release_stock& cmd) {
   if (!state.exists) return not_found(cmd.product_id);
-  auto it = state.reservations.find(cmd.order_id);
-  if (it == state.reservations.end()) return std::vector<event>{};
-  return std::vector<event>{stock_released{cmd.product_id, cmd.order_id, it->second}};
+  auto held = state.reservations.get(cmd.order_id);
+  if (held == 0) return std::vector<event>{};
+  return std::vector<event>{stock_released{cmd.product_id, cmd.order_id, held}};
 }
 
 result<std::vector<event>> decide(const product& state, const commit_stock& cmd) {
   if (!state.exists) return not_found(cmd.product_id);
-  auto it = state.reservations.find(cmd.order_id);
-  if (it == state.reservations.end()) return std::vector<event>{};
-  return std::vector<event>{stock_committed{cmd.product_id, cmd.order_id, it->second}};
+  auto held = state.reservations.get(cmd.order_id);
+  if (held == 0) return std::vector<event>{};
+  return std::vector<event>{stock_committed{cmd.product_id, cmd.order_id, held}};
 }
 
 result<std::vector<event>> decide(const product& state, const restock& cmd) {
@@ -275,7 +350,7 @@ product evolve(product s, const event& e, std::int64_t at) {
         } else if constexpr (std::is_same_v<T, stock_adjusted>) {
           s.on_hand += ev.delta;
         } else if constexpr (std::is_same_v<T, stock_reserved>) {
-          s.reservations[ev.order_id] = ev.quantity;
+          s.reservations.set(ev.order_id, ev.quantity);
         } else if constexpr (std::is_same_v<T, stock_released>) {
           s.reservations.erase(ev.order_id);
         } else if constexpr (std::is_same_v<T, stock_committed>) {

@@ -39,6 +39,34 @@ struct window {
   bool operator==(const window&) const = default;
 };
 
+// The orders holding stock of one product, as one string of records
+// "<order id>=<quantity>;" sorted by order id. A product with thousands of
+// open orders then decodes, changes and encodes by copying one string, where
+// a tree of strings cost an allocation per order on every command.
+class reservation_ledger {
+ public:
+  std::int64_t get(std::string_view order) const;  // 0 when the order holds none
+  bool contains(std::string_view order) const;
+  void set(std::string_view order, std::int64_t quantity);  // 0 removes the order
+  void erase(std::string_view order) { set(order, 0); }
+  bool empty() const noexcept { return records_.empty(); }
+  std::int64_t total() const noexcept { return total_; }
+  const std::string& records() const noexcept { return records_; }
+  // Replaces the ledger with `records` (as records() gave them); false, and
+  // the ledger left empty, when they are malformed.
+  bool assign(std::string_view records);
+  bool operator==(const reservation_ledger& o) const { return records_ == o.records_; }
+
+ private:
+  // Where the record of `order` starts, or where it would be inserted; `found` tells which.
+  std::size_t find(std::string_view order, bool& found) const;
+  std::string records_;
+  std::int64_t total_ = 0;
+};
+
+// An order id the ledger can hold: non-empty, without '=' or ';'.
+bool valid_order_ref(std::string_view order);
+
 struct product {
   bool exists = false;
   std::string id, sku, name, unit, description;
@@ -46,7 +74,7 @@ struct product {
   bool active = true;
   std::vector<window> unavailable;
   std::int64_t on_hand = 0;
-  std::map<std::string, std::int64_t> reservations;  // order id -> quantity
+  reservation_ledger reservations;                  // order id -> quantity
   std::set<std::string> restocked_returns;           // return ids already put back
   std::int64_t created_at = 0, updated_at = 0;
 

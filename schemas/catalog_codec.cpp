@@ -320,9 +320,8 @@ std::string encode_state(const product& p) {
   write_money(w, p.price);
   w.key("active").value(p.active).key("unavailable");
   write_windows(w, p.unavailable);
-  w.key("on_hand").value(p.on_hand).key("reservations").begin_object();
-  for (auto& [order, q] : p.reservations) w.key(order).value(q);
-  w.end_object().key("restocked_returns").begin_array();
+  w.key("on_hand").value(p.on_hand).key("reservations").value(p.reservations.records());
+  w.key("restocked_returns").begin_array();
   for (auto& r : p.restocked_returns) w.value(r);
   w.end_array().key("created_at").value(p.created_at).key("updated_at").value(p.updated_at).end_object();
   return w.take();
@@ -344,12 +343,19 @@ result<product> decode_state(std::string_view text) {
   if (!(*o)["active"].get(active)) p.active = active;
   p.unavailable = read_windows(*o, "unavailable").value_or(std::vector<window>{});
   p.on_hand = read_int(*o, "on_hand");
+  // The ledger's records; an object {order: quantity} in snapshots written
+  // before the ledger.
+  std::string_view ledger;
   object res;
-  if (!(*o)["reservations"].get(res))
+  if (!(*o)["reservations"].get(ledger)) {
+    if (!p.reservations.assign(ledger))
+      return error::make(errc::internal, "corrupt_snapshot", "product snapshot has malformed reservations");
+  } else if (!(*o)["reservations"].get(res)) {
     for (auto [k, v] : res) {
       std::int64_t q = 0;
-      if (!v.get(q)) p.reservations.emplace(std::string(k), q);
+      if (!v.get(q)) p.reservations.set(k, q);
     }
+  }
   simdjson::dom::array rs;
   if (!(*o)["restocked_returns"].get(rs))
     for (element x : rs) {

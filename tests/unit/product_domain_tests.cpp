@@ -317,4 +317,55 @@ BOOST_AUTO_TEST_CASE(helpers) {
   BOOST_TEST(!is_month_day("2-3"));
 }
 
+BOOST_AUTO_TEST_CASE(the_reservation_ledger_keeps_orders_sorted_and_its_total_exact) {
+  reservation_ledger l;
+  BOOST_TEST(l.empty());
+  l.set("01K3", 5);
+  l.set("01K1", 2);
+  l.set("01K2", 7);
+  BOOST_TEST(l.records() == "01K1=2;01K2=7;01K3=5;");
+  BOOST_TEST(l.total() == 14);
+  BOOST_TEST(l.get("01K2") == 7);
+  BOOST_TEST(l.get("01K0") == 0);
+  BOOST_TEST(l.get("01K") == 0);  // a prefix of an id is another order
+  l.set("01K2", 1);               // a new quantity replaces the old one
+  BOOST_TEST(l.records() == "01K1=2;01K2=1;01K3=5;");
+  BOOST_TEST(l.total() == 8);
+  l.erase("01K1");
+  l.set("01K3", 0);
+  BOOST_TEST(l.records() == "01K2=1;");
+  BOOST_TEST(l.total() == 1);
+  BOOST_TEST(!l.contains("01K1"));
+  BOOST_TEST(l.contains("01K2"));
+
+  // Restored from its records, it is the same ledger; malformed records are refused.
+  reservation_ledger back;
+  BOOST_TEST(back.assign("01K1=2;01K2=7;"));
+  BOOST_TEST(back.total() == 9);
+  for (auto bad : {"01K1=2", "01K2=7;01K1=2;", "01K1=0;", "=3;", "01K1=x;", "01K1=2;01K1=3;"}) {
+    reservation_ledger r;
+    BOOST_TEST(!r.assign(bad), bad);
+    BOOST_TEST(r.empty());
+    BOOST_TEST(r.total() == 0);
+  }
+  // Many orders: the total stays the sum of what each holds.
+  reservation_ledger many;
+  std::int64_t sum = 0;
+  for (int i = 0; i < 3000; ++i) {
+    many.set("order-" + std::to_string((i * 7919) % 3000), i % 5 + 1);
+  }
+  for (int i = 0; i < 3000; ++i) sum += many.get("order-" + std::to_string(i));
+  BOOST_TEST(many.total() == sum);
+  reservation_ledger copy;
+  BOOST_TEST(copy.assign(many.records()));
+  BOOST_TEST(copy.total() == sum);
+}
+
+BOOST_AUTO_TEST_CASE(an_order_id_the_ledger_cannot_hold_is_refused) {
+  auto p = with_stock(10);
+  auto r = decide(p, reserve_stock{pid, "a=b", 1, "2026-06-01"});
+  BOOST_TEST_REQUIRE(!r.ok());
+  BOOST_TEST(r.err().fields.at(0).field == "order_id");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
