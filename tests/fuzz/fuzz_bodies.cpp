@@ -9,6 +9,9 @@
 #include "schemas/activity_codec.hpp"
 #include "schemas/catalog_codec.hpp"
 #include "schemas/customer_codec.hpp"
+#include "schemas/order_batch_codec.hpp"
+#include "schemas/order_codec.hpp"
+#include "schemas/order_template_codec.hpp"
 #include "schemas/tag_codec.hpp"
 
 namespace {
@@ -40,6 +43,17 @@ const decoder decoders[] = {
     [](std::string_view b) { settle(chronicle::schemas::catalog_codec::parse_create(b)); },
     [](std::string_view b) { settle(chronicle::schemas::catalog_codec::parse_update(b)); },
     [](std::string_view b) { settle(chronicle::schemas::catalog_codec::parse_stock(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::order_codec::parse_place(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::order_codec::parse_patch(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::order_codec::parse_transition(b, true)); },
+    [](std::string_view b) { settle(chronicle::schemas::order_codec::parse_return(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::order_codec::parse_decline(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::order_codec::parse_receive(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::order_codec::parse_refund(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::order_template_codec::parse_create(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::order_template_codec::parse_update(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::order_batch_codec::parse_batch(b)); },
+    [](std::string_view b) { settle(chronicle::schemas::order_batch_codec::parse_place_from_template(b)); },
 };
 
 }  // namespace
