@@ -52,22 +52,18 @@ void list_api_keys(app_services& s, const request_scope& r, reply done) {
                                        {{"cursor", "invalid_cursor", "use next_cursor from a previous page"}})));
   auto keys = projections::access_queries::list_keys(s.views, r.who.tenant);
   if (!keys) return done(problem(keys.err()));
-  std::string body = "{\"items\":[";
-  bool first = true;
+  page_writer w;
   std::size_t n = 0;
   std::string last;
   for (auto& k : *keys) {
     if (!cursor.empty() && k.id <= cursor) continue;
     if (n == limit) break;
-    if (!first) body += ',';
-    first = false;
-    body += codec::render_key(k);
+    w.item(codec::render_key(k));
     last = k.id;
     ++n;
   }
   bool more = n == limit && !keys->empty() && keys->back().id != last;
-  body += "],\"next_cursor\":" + (more ? "\"" + last + "\"" : std::string("null")) + "}";
-  done(json_response(200, std::move(body)));
+  done(json_response(200, w.finish(more ? last : std::string{})));
 }
 
 void revoke_api_key(app_services& s, const request_scope& r, reply done) {

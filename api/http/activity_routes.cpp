@@ -39,16 +39,9 @@ std::optional<http_response> customer_gate(app_services& s, const request_scope&
 }
 
 std::string page_body(const std::vector<std::string>& items, const std::string& next) {
-  std::string body = "{\"items\":[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) body += ',';
-    body += items[i];
-  }
-  body += "],\"next_cursor\":";
-  if (next.empty()) body += "null";
-  else json::writer::append_string(body, next);
-  body += '}';
-  return body;
+  page_writer w;
+  for (auto& item : items) w.item(item);
+  return w.finish(next);
 }
 
 using lookup = std::function<result<std::optional<std::string>>(const std::string& id)>;

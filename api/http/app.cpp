@@ -12,6 +12,7 @@
 #include "projections/access.hpp"
 #include "projections/tags.hpp"
 #include "schemas/envelope_codec.hpp"
+#include "schemas/json_writer.hpp"
 #include "schemas/openapi.hpp"
 
 namespace chronicle::api {
@@ -365,6 +366,15 @@ http_response app::metrics_text() {
 }
 
 // ---- shared helpers -------------------------------------------------------------------
+
+std::string page_writer::finish(const std::string& next_cursor, std::optional<std::uint64_t> total) {
+  body_ += "],\"next_cursor\":";
+  if (next_cursor.empty()) body_ += "null";
+  else json::writer::append_string(body_, next_cursor);
+  if (total) body_ += ",\"total\":" + std::to_string(*total);
+  body_ += '}';
+  return std::move(body_);
+}
 
 http_response json_response(int status, std::string body) {
   http_response r;

@@ -16,16 +16,9 @@ void list_audit(app_services& s, const request_scope& r, reply done) {
                                        {{"subject", subject ? "invalid_format" : "required", "a customer id"}})));
   auto page = projections::audit_queries::list(s.views, r.who.tenant, *subject, cursor, limit);
   if (!page) return done(problem(page.err()));
-  std::string body = "{\"items\":[";
-  for (std::size_t i = 0; i < page->items.size(); ++i) {
-    if (i) body += ',';
-    body += page->items[i];
-  }
-  body += "],\"next_cursor\":";
-  if (page->next_cursor.empty()) body += "null";
-  else json::writer::append_string(body, page->next_cursor);
-  body += '}';
-  done(json_response(200, std::move(body)));
+  page_writer w;
+  for (auto& entry : page->items) w.item(entry);
+  done(json_response(200, w.finish(page->next_cursor)));
 }
 
 }  // namespace chronicle::api::handlers

@@ -394,19 +394,13 @@ void list_customers(app_services& s, const request_scope& r, reply done) {
     next_cursor = std::move(hits->next_cursor);
     total = hits->total;
   }
-  std::string body = "{\"items\":[";
+  page_writer w;
   std::vector<commands::audit_entry> entries;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (i) body += ',';
-    body += codec::render(for_role(s, r.who, std::move(rows[i].customer)), rows[i].version);
-    entries.push_back(read_entry(r, rows[i].id, "list", "customers.list"));
+  for (auto& row : rows) {
+    w.item(codec::render(for_role(s, r.who, std::move(row.customer)), row.version));
+    entries.push_back(read_entry(r, row.id, "list", "customers.list"));
   }
-  body += "],\"next_cursor\":";
-  if (next_cursor.empty()) body += "null";
-  else json::writer::append_string(body, next_cursor);
-  if (total) body += ",\"total\":" + std::to_string(*total);
-  body += '}';
-  audited(s, std::move(entries), json_response(200, std::move(body)), std::move(done));
+  audited(s, std::move(entries), json_response(200, w.finish(next_cursor, total)), std::move(done));
 }
 
 }  // namespace chronicle::api::handlers

@@ -93,6 +93,21 @@ commands::command_meta meta_of(const request_scope& r, std::string key, std::str
 // those and `extra` is rejected.
 std::optional<http_response> page_params(const http_request& req, std::size_t& limit, std::string& cursor,
                                          std::initializer_list<std::string_view> extra = {});
+// A list answer {"items":[...],"next_cursor":"..."|null[,"total":n]}, written
+// item by item (each already rendered as JSON).
+class page_writer {
+ public:
+  void item(std::string_view rendered) {
+    if (!first_) body_.push_back(',');
+    first_ = false;
+    body_.append(rendered);
+  }
+  std::string finish(const std::string& next_cursor, std::optional<std::uint64_t> total = std::nullopt);
+
+ private:
+  std::string body_ = "{\"items\":[";
+  bool first_ = true;
+};
 // On the slow pool: waits (up to 5 s) until the views have passed `token`,
 // then calls `then(reached)`.
 void after_views_reach(app_services& s, const std::string& token, std::function<void(bool reached)> then);

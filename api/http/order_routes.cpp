@@ -54,16 +54,9 @@ std::string customer_of(const std::string& doc) {
 bool audits(const request_scope& r) { return r.who.role == role::admin || r.who.role == role::staff; }
 
 std::string page_body(const std::vector<std::string>& items, const std::string& next) {
-  std::string body = "{\"items\":[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) body += ',';
-    body += items[i];
-  }
-  body += "],\"next_cursor\":";
-  if (next.empty()) body += "null";
-  else json::writer::append_string(body, next);
-  body += '}';
-  return body;
+  page_writer w;
+  for (auto& item : items) w.item(item);
+  return w.finish(next);
 }
 
 http_response with_etag(http_response resp, const std::string& doc) {

@@ -75,16 +75,9 @@ void list_order_templates(app_services& s, const request_scope& r, reply done) {
   if (!errors.empty()) return done(problem(error::invalid("invalid_parameter", "the query has invalid parameters", errors)));
   auto page = otq::list(s.views, r.who.tenant, scope, cursor, limit);
   if (!page) return done(problem(page.err()));
-  std::string body = "{\"items\":[";
-  for (std::size_t i = 0; i < page->items.size(); ++i) {
-    if (i) body += ',';
-    body += codec::render(page->items[i].tmpl, page->items[i].version);
-  }
-  body += "],\"next_cursor\":";
-  if (page->next_cursor.empty()) body += "null";
-  else json::writer::append_string(body, page->next_cursor);
-  body += '}';
-  done(json_response(200, std::move(body)));
+  page_writer w;
+  for (auto& t : page->items) w.item(codec::render(t.tmpl, t.version));
+  done(json_response(200, w.finish(page->next_cursor)));
 }
 
 void create_order_template(app_services& s, const request_scope& r, reply done) {

@@ -74,16 +74,9 @@ void list_products(app_services& s, const request_scope& r, reply done) {
     if (!listed) return done(problem(listed.err()));
     page = std::move(*listed);
   }
-  std::string body = "{\"items\":[";
-  for (std::size_t i = 0; i < page.items.size(); ++i) {
-    if (i) body += ',';
-    body += codec::render(page.items[i].product, page.items[i].version);
-  }
-  body += "],\"next_cursor\":";
-  if (page.next_cursor.empty()) body += "null";
-  else json::writer::append_string(body, page.next_cursor);
-  body += '}';
-  done(json_response(200, std::move(body)));
+  page_writer w;
+  for (auto& p : page.items) w.item(codec::render(p.product, p.version));
+  done(json_response(200, w.finish(page.next_cursor)));
 }
 
 void create_product(app_services& s, const request_scope& r, reply done) {

@@ -57,16 +57,9 @@ void list_tags(app_services& s, const request_scope& r, reply done) {
   if (auto bad = page_params(r.req, limit, cursor)) return done(std::move(*bad));
   auto page = projections::tag_queries::list(s.views, r.who.tenant, cursor, limit);
   if (!page) return done(problem(page.err()));
-  std::string body = "{\"items\":[";
-  for (std::size_t i = 0; i < page->items.size(); ++i) {
-    if (i) body += ',';
-    body += codec::render(page->items[i].tag, page->items[i].version);
-  }
-  body += "],\"next_cursor\":";
-  if (page->next_cursor.empty()) body += "null";
-  else json::writer::append_string(body, page->next_cursor);
-  body += '}';
-  done(json_response(200, std::move(body)));
+  page_writer w;
+  for (auto& t : page->items) w.item(codec::render(t.tag, t.version));
+  done(json_response(200, w.finish(page->next_cursor)));
 }
 
 void create_tag(app_services& s, const request_scope& r, reply done) {
