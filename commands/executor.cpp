@@ -18,6 +18,11 @@ std::string scoped_key(const std::string& tenant, const std::string& key) {
   return key.empty() ? std::string{} : tenant + '\n' + key;
 }
 
+// The answer recorded for an Idempotency-Key, given again to a retry.
+command_outcome replay_of(const idempotency_record& r) {
+  return command_outcome{r.stream, r.version, r.token, r.state, r.created, true};
+}
+
 std::int64_t steady_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -294,7 +299,7 @@ struct executor::impl {
           done(mismatch());
           return;
         }
-        done(command_outcome{r.stream, r.version, r.token, r.state, r.created, true});
+        done(replay_of(r));
         return;
       }
       inflight[key].hash = req.request_hash;
@@ -583,7 +588,7 @@ result<std::optional<command_outcome>> executor::answered(const std::string& ten
   if (!*rec) return std::optional<command_outcome>{};
   auto& r = **rec;
   if (r.request_hash != request_hash) return impl::mismatch();
-  return std::optional<command_outcome>{command_outcome{r.stream, r.version, r.token, r.state, r.created, true}};
+  return std::optional<command_outcome>{replay_of(r)};
 }
 
 std::string executor::new_id() {

@@ -131,9 +131,12 @@ void reservation_ledger::set(std::string_view order, std::int64_t quantity) {
   bool found = false;
   auto pos = find(order, found);
   if (found) {
-    auto end = records_.find(';', pos) + 1;
-    total_ -= get(order);
-    records_.erase(pos, end - pos);
+    auto digits = pos + order.size() + 1;
+    auto end = records_.find(';', digits);
+    std::int64_t held = 0;
+    std::from_chars(records_.data() + digits, records_.data() + end, held);
+    total_ -= held;
+    records_.erase(pos, end + 1 - pos);
   }
   if (quantity <= 0) return;
   std::string rec(order);
