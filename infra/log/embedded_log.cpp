@@ -235,6 +235,7 @@ result<std::unique_ptr<embedded_log>> embedded_log::open(const embedded_log_opti
   opts.create_if_missing = true;
   opts.max_background_jobs = 2;
   opts.write_buffer_size = 64 << 20;
+  opts.bytes_per_sync = 1 << 20;  // as the stores do (rocks_stores.cpp)
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(opts, o.dir, &raw);
   if (!s.ok()) return from_status(s, "opening the embedded log at " + o.dir);
