@@ -13,5 +13,11 @@ namespace chronicle::api {
 commands::audit_entry read_entry(const request_scope& r, std::string subject, std::string action, std::string route);
 // Sends `resp` once `entries` are durable; without them, no data.
 void audited(app_services& s, std::vector<commands::audit_entry> entries, http_response resp, reply done);
+// For a read whose subjects are known before their data is read: starts
+// recording `entries` at once and returns the reply to answer through. The
+// answer leaves once it is given and the entries are durable, so the
+// append's fsync overlaps the reading and rendering instead of following
+// them. The entries stay recorded if the read then fails.
+reply audited_early(commands::audit_trail& trail, std::vector<commands::audit_entry> entries, reply done);
 
 }  // namespace chronicle::api

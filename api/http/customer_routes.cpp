@@ -18,13 +18,6 @@ using access::role;
 
 namespace {
 
-struct customer_row_ref {
-  std::uint64_t version;
-  customers::customer customer;
-  std::string id;
-  customer_row_ref(std::uint64_t v, customers::customer c) : version(v), customer(std::move(c)), id(customer.id) {}
-};
-
 http_response not_found() { return problem(404, "customer_not_found", "no customer with this id"); }
 
 // Portal keys act for one customer only.
@@ -355,52 +348,55 @@ void get_customer(app_services& s, const request_scope& r, reply done) {
 // batch is stored, so a row the index names but the view does not have yet
 // is left out of the page rather than shown half-made.
 void list_customers(app_services& s, const request_scope& r, reply done) {
-  std::vector<customer_row_ref> rows;
-  std::string next_cursor;
-  std::optional<std::uint64_t> total;
   if (!s.customers_index) {
     std::size_t limit;
     std::string cursor;
     if (auto bad = page_params(r.req, limit, cursor)) return done(std::move(*bad));
     auto page = projections::customer_queries::list(s.views, r.who.tenant, cursor, limit);
     if (!page) return done(problem(page.err()));
-    for (auto& row : page->items) rows.push_back({row.version, std::move(row.customer)});
-    next_cursor = std::move(page->next_cursor);
-  } else {
-    auto q = projections::parse_customer_query(r.req.query);
-    if (!q) return done(problem(q.err()));
-    // Analysts see pseudonyms; searching by a name, an email, a phone or a
-    // city would tell them the values behind the pseudonyms.
-    if (r.who.role == role::analyst) {
-      std::vector<field_error> refused;
-      if (!q->q.empty()) refused.push_back({"q", "forbidden_filter", "analysts cannot search personal fields"});
-      for (auto& f : q->filters)
-        if (f.field == "email" || f.field == "phone" || f.field == "city")
-          refused.push_back({f.param, "forbidden_filter", "analysts cannot filter on personal fields"});
-      if (!refused.empty()) {
-        auto e = error::make(errc::permission_denied, "forbidden_filter",
-                             "an analyst key cannot search or filter on personal fields");
-        e.fields = std::move(refused);
-        return done(problem(e));
-      }
+    page_writer w;
+    std::vector<commands::audit_entry> entries;
+    for (auto& row : page->items) {
+      entries.push_back(read_entry(r, row.customer.id, "list", "customers.list"));
+      w.item(codec::render(for_role(s, r.who, std::move(row.customer)), row.version));
     }
-    auto hits = s.customers_index->query(r.who.tenant, *q);
-    if (!hits) return done(problem(hits.err()));
-    for (auto& id : hits->ids) {
-      auto row = projections::customer_queries::get(s.views, r.who.tenant, id);
-      if (!row) return done(problem(row.err()));
-      if (*row) rows.push_back({(*row)->version, std::move((*row)->customer)});
-    }
-    next_cursor = std::move(hits->next_cursor);
-    total = hits->total;
+    return audited(s, std::move(entries), json_response(200, w.finish(page->next_cursor, std::nullopt)),
+                   std::move(done));
   }
-  page_writer w;
+  auto q = projections::parse_customer_query(r.req.query);
+  if (!q) return done(problem(q.err()));
+  // Analysts see pseudonyms; searching by a name, an email, a phone or a
+  // city would tell them the values behind the pseudonyms.
+  if (r.who.role == role::analyst) {
+    std::vector<field_error> refused;
+    if (!q->q.empty()) refused.push_back({"q", "forbidden_filter", "analysts cannot search personal fields"});
+    for (auto& f : q->filters)
+      if (f.field == "email" || f.field == "phone" || f.field == "city")
+        refused.push_back({f.param, "forbidden_filter", "analysts cannot filter on personal fields"});
+    if (!refused.empty()) {
+      auto e = error::make(errc::permission_denied, "forbidden_filter",
+                           "an analyst key cannot search or filter on personal fields");
+      e.fields = std::move(refused);
+      return done(problem(e));
+    }
+  }
+  auto hits = s.customers_index->query(r.who.tenant, *q);
+  if (!hits) return done(problem(hits.err()));
+  // The page's customers are known from the index: their entries are
+  // recorded while the rows are read and rendered. A row the view does not
+  // have yet (see above) keeps its entry: the trail errs on the side of a
+  // read recorded, never of one missing.
   std::vector<commands::audit_entry> entries;
-  for (auto& row : rows) {
-    w.item(codec::render(for_role(s, r.who, std::move(row.customer)), row.version));
-    entries.push_back(read_entry(r, row.id, "list", "customers.list"));
+  entries.reserve(hits->ids.size());
+  for (auto& id : hits->ids) entries.push_back(read_entry(r, id, "list", "customers.list"));
+  auto answer = audited_early(s.audit, std::move(entries), std::move(done));
+  page_writer w;
+  for (auto& id : hits->ids) {
+    auto row = projections::customer_queries::get(s.views, r.who.tenant, id);
+    if (!row) return answer(problem(row.err()));
+    if (*row) w.item(codec::render(for_role(s, r.who, std::move((*row)->customer)), (*row)->version));
   }
-  audited(s, std::move(entries), json_response(200, w.finish(next_cursor, total)), std::move(done));
+  answer(json_response(200, w.finish(hits->next_cursor, hits->total)));
 }
 
 }  // namespace chronicle::api::handlers

@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "api/http/audited.hpp"
 #include "commands/audit.hpp"
 #include "commands/thread_pool.hpp"
 #include "domain/ids.hpp"
@@ -284,6 +285,78 @@ BOOST_AUTO_TEST_CASE(an_empty_list_completes_at_once_and_malformed_entries_are_r
   auto bad_tenant = record_sync(trail, {entry(subject_id(1), "customers.get", "Acme/x")});
   BOOST_TEST(!bad_tenant.ok());
   BOOST_TEST(read_topic(log, "compliance").empty());
+}
+
+// Holds every append until release(): the test decides when entries become
+// durable.
+struct held_log final : commands::event_log {
+  infra::memory_log inner{4};
+  std::mutex m;
+  std::vector<std::pair<commands::log_append, commands::append_callback>> held;  // guarded by m
+  std::uint32_t partitions() const override { return inner.partitions(); }
+  result<positions> end_positions() override { return inner.end_positions(); }
+  result<std::unique_ptr<log_cursor>> open_cursor(const std::vector<std::string>& t, const positions& p) override {
+    return inner.open_cursor(t, p);
+  }
+  void append(commands::log_append batch, commands::append_callback done) override {
+    std::lock_guard lock(m);
+    held.emplace_back(std::move(batch), std::move(done));
+  }
+  void close() override { inner.close(); }
+  std::size_t waiting() {
+    std::lock_guard lock(m);
+    return held.size();
+  }
+  void release() {
+    decltype(held) now;
+    {
+      std::lock_guard lock(m);
+      now.swap(held);
+    }
+    for (auto& [batch, done] : now) inner.append(std::move(batch), std::move(done));
+  }
+};
+
+// A list page records its entries before it reads the rows
+// (api/http/audited.hpp): the answer must still wait for them.
+BOOST_AUTO_TEST_CASE(an_early_audited_answer_leaves_only_once_its_entries_are_durable_in_either_order) {
+  held_log log;
+  step_clock clock;
+  infra::system_entropy entropy;
+  commands::audit_trail trail(log, clock, entropy);
+  std::vector<api::http_response> sent;  // the test thread and the log's callbacks run one at a time here
+  auto send = [&](api::http_response r) { sent.push_back(std::move(r)); };
+
+  // The answer first: it waits for the append.
+  auto answer = api::audited_early(trail, {entry(subject_id(1), "customers.list"), entry(subject_id(2), "customers.list")}, send);
+  for (int i = 0; i < 1000 && log.waiting() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  BOOST_REQUIRE(log.waiting() == 1u);
+  answer(api::json_response(200, R"({"items":[]})"));
+  BOOST_TEST(sent.empty(), "answered before the entries were durable");
+  log.release();
+  BOOST_REQUIRE(sent.size() == 1u);
+  BOOST_TEST(sent[0].status == 200);
+  BOOST_TEST(audit_entries(log.inner) == 2u);
+
+  // The append first: the answer leaves as it is given.
+  auto second = api::audited_early(trail, {entry(subject_id(3), "customers.list")}, send);
+  for (int i = 0; i < 1000 && log.waiting() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  log.release();
+  BOOST_TEST(sent.size() == 1u);
+  second(api::json_response(200, R"({"items":[]})"));
+  BOOST_REQUIRE(sent.size() == 2u);
+  BOOST_TEST(sent[1].status == 200);
+  BOOST_TEST(audit_entries(log.inner) == 3u);
+
+  // Entries that cannot be written: the rows never leave, a 503 does.
+  trail.stop();
+  auto third = api::audited_early(trail, {entry(subject_id(4), "customers.list")}, send);
+  third(api::json_response(200, R"({"items":[{"first_name":"Secret"}]})"));
+  BOOST_REQUIRE(sent.size() == 3u);
+  BOOST_TEST(sent[2].status == 503);
+  BOOST_TEST(sent[2].body.find("audit_unavailable") != std::string::npos, sent[2].body);
+  BOOST_TEST(sent[2].body.find("Secret") == std::string::npos, sent[2].body);
+  BOOST_TEST(audit_entries(log.inner) == 3u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
