@@ -985,6 +985,14 @@ void customer_index::remove(std::string_view tenant, std::string_view id) {
   --t.live;
 }
 
+bool customer_index::contains(std::string_view tenant, std::string_view id) const {
+  auto key = decode_ulid(id);
+  auto* t = find(tenant);
+  if (!key || !t) return false;
+  std::shared_lock lock(t->mu);
+  return t->by_id.contains(*key);
+}
+
 std::size_t customer_index::size(std::string_view tenant) const {
   auto* t = find(tenant);
   if (!t) return 0;

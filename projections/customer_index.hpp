@@ -101,6 +101,8 @@ class customer_index {
   std::optional<std::string> find_by_phone(std::string_view tenant,
                                            std::string_view phone_any_format) const;
   std::size_t size(std::string_view tenant) const;
+  // Whether the index holds the customer (false for an id that is not a ULID).
+  bool contains(std::string_view tenant, std::string_view id) const;
 
   struct tenant_index;
 

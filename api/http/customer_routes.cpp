@@ -331,15 +331,21 @@ void erase_customer(app_services& s, const request_scope& r, reply done) {
 void get_customer(app_services& s, const request_scope& r, reply done) {
   if (auto bad = portal_scope(r)) return done(std::move(*bad));
   if (!is_ulid(r.id)) return done(not_found());
+  // A customer the search index holds is recorded while the view is read
+  // (audited_early); any other id is read first, so a miss leaves no entry.
+  bool early = s.customers_index && s.customers_index->contains(r.who.tenant, r.id);
+  auto answer = early ? audited_early(s.audit, {read_entry(r, r.id, "read", "customers.get")}, std::move(done))
+                      : std::move(done);
   auto v = projections::customer_queries::get(s.views, r.who.tenant, r.id);
-  if (!v) return done(problem(v.err()));
-  if (!*v) return done(not_found());
+  if (!v) return answer(problem(v.err()));
+  if (!*v) return answer(not_found());
   // The profile carries the customer's order figures (customer_orders view).
   auto body = render_one(for_role(s, r.who, (*v)->customer), (*v)->version, &s.views, r.who.tenant);
-  if (!body) return done(problem(body.err()));
+  if (!body) return answer(problem(body.err()));
   auto resp = json_response(200, std::move(*body));
   resp.headers.emplace_back("ETag", "\"" + std::to_string((*v)->version) + "\"");
-  audited(s, {read_entry(r, r.id, "read", "customers.get")}, std::move(resp), std::move(done));
+  if (early) return answer(std::move(resp));
+  audited(s, {read_entry(r, r.id, "read", "customers.get")}, std::move(resp), std::move(answer));
 }
 
 // GET /v1/customers: search, filters and sorting from the in-memory index

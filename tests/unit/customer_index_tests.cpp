@@ -237,6 +237,16 @@ BOOST_AUTO_TEST_CASE(exact_lookups_by_email_and_phone) {
   BOOST_TEST(b.find({{"phone[eq]", "(212) 555-0001"}}).empty());
 }
 
+BOOST_AUTO_TEST_CASE(contains_knows_the_customers_of_each_tenant_until_they_are_removed) {
+  book b;
+  BOOST_TEST(b.ix.contains("acme", b.id["bob"]));
+  BOOST_TEST(!b.ix.contains("other", b.id["bob"]));
+  BOOST_TEST(!b.ix.contains("acme", "not-an-id"));
+  b.ix.remove("acme", b.id["bob"]);
+  BOOST_TEST(!b.ix.contains("acme", b.id["bob"]));
+  BOOST_TEST(b.ix.contains("acme", b.id["ada"]));
+}
+
 BOOST_AUTO_TEST_CASE(tag_filters_any_all_eq_ne) {
   book b;
   BOOST_TEST(b.find({{"tags[in]", "vip,wholesale"}}) == b.ids({"ada", "zoe", "bob"}));
