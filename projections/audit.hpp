@@ -1,6 +1,8 @@
 #pragma once
 // The `audit` read model: the trail of one data subject, newest first.
-// "audit/<tenant>/<subject>/<occurred_at as 16 hex digits><event id>" → entry.
+// "audit/<tenant>/<subject>/<occurred_at as 16 hex digits><event id>" → the
+// entry's other fields (actor, role, action, route; compact, or rendered JSON
+// as stored before), rendered as an AuditEntry when listed.
 #include <memory>
 #include <string>
 #include <vector>

@@ -476,6 +476,32 @@ BOOST_AUTO_TEST_CASE(lists_a_subjects_reads_and_changes_newest_first) {
   for (auto& item : bobs.items) BOOST_TEST(item.find("Bob") == std::string::npos);
 }
 
+// Entries were stored as rendered JSON before they were stored compact: a
+// trail holding both lists both, in time order, and a value of neither
+// form is an error, never a made-up entry.
+BOOST_AUTO_TEST_CASE(entries_stored_as_json_before_the_compact_form_are_listed_as_they_were) {
+  audit_stack s;
+  auto ada = s.add("Ada");
+  s.caught_up();
+  auto before = aq::list(s.kv, "acme", ada, "", 50).value();
+  BOOST_REQUIRE_EQUAL(before.items.size(), 1u);  // register, stored compact
+  const std::string old_json =
+      R"({"id":"00000000-0000-7000-8000-000000000001","subject":")" + ada +
+      R"(","actor":"key0","role":"staff","action":"read","route":"customers.get","at":"2001-09-09T01:46:40.000000Z"})";
+  auto key_of = [&](std::string_view suffix) { return "audit/acme/" + ada + "/" + std::string(suffix); };
+  // 1,000,000,000,000,000 µs: long before the registration.
+  BOOST_REQUIRE(s.kv.write({{key_of("00038d7ea4c68000" "00000000-0000-7000-8000-000000000001"), old_json}}).ok());
+  auto mixed = aq::list(s.kv, "acme", ada, "", 50).value();
+  BOOST_REQUIRE_EQUAL(mixed.items.size(), 2u);
+  BOOST_TEST(mixed.items[0] == before.items[0]);
+  BOOST_TEST(mixed.items[1] == old_json);
+
+  BOOST_REQUIRE(s.kv.write({{key_of("00038d7ea4c68001" "00000000-0000-7000-8000-000000000002"), std::string("\x01\x00")}}).ok());
+  auto broken = aq::list(s.kv, "acme", ada, "", 50);
+  BOOST_REQUIRE(!broken.ok());
+  BOOST_TEST(broken.err().code == "corrupt_audit_entry");
+}
+
 BOOST_AUTO_TEST_CASE(pages_with_a_stable_cursor_and_stays_within_tenant_and_subject) {
   audit_stack s;
   auto ada = s.add("Ada");
