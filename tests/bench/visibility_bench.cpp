@@ -51,7 +51,7 @@ double peak_rss_mib(int pid) {
 }
 
 std::string body(const std::string& tag) {
-  return R"({"first_name":"Visible )" + tag + R"(","email":")" + tag + R"(@bench.example"})";
+  return R"({"first_name":"Visible )" + tag + R"(","emails":[{"address":")" + tag + R"(@bench.example"}]})";
 }
 
 struct run_figures {
