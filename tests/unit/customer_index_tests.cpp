@@ -632,6 +632,9 @@ BOOST_AUTO_TEST_CASE(readers_page_consistently_while_the_writer_upserts) {
     }
   };
   std::thread r1(reader), r2(reader);
+  // Under load the writes could all be done before a reader ran at all,
+  // and the test would check nothing: they begin once both are reading.
+  while (pages < 2) std::this_thread::yield();
   for (std::uint64_t i = 500; i < 3000; ++i) {
     auto c = person(i, "New", "C");
     c.tags = {i % 2 ? "odd" : "even"};
