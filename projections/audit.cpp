@@ -1,6 +1,7 @@
 #include "projections/audit.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 
 #include "schemas/audit_codec.hpp"
@@ -56,31 +57,6 @@ std::string compact_value(const codec::recorded& r) {
   return v;
 }
 
-// An entry stored under `suffix` (valid_suffix) of `subject`'s prefix.
-result<std::string> rendered_value(std::string_view subject, std::string_view suffix, std::string_view v) {
-  if (!v.empty() && v.front() == '{') return std::string(v);  // stored as rendered JSON
-  auto corrupt = [] { return error::make(errc::internal, "corrupt_audit_entry", "an audit entry cannot be read"); };
-  if (v.empty() || v.front() != compact_format) return corrupt();
-  codec::recorded r;
-  r.subject = std::string(subject);
-  r.id = std::string(suffix.substr(16));
-  std::uint64_t at = 0;
-  for (auto c : suffix.substr(0, 16)) at = at * 16 + static_cast<std::uint64_t>(c <= '9' ? c - '0' : c - 'a' + 10);
-  r.at = static_cast<std::int64_t>(at);
-  std::size_t pos = 1;
-  for (std::string* f : {&r.actor, &r.role, &r.action, &r.route}) {
-    if (pos + 2 > v.size()) return corrupt();
-    auto n = (static_cast<std::size_t>(static_cast<unsigned char>(v[pos])) << 8) |
-             static_cast<unsigned char>(v[pos + 1]);
-    pos += 2;
-    if (pos + n > v.size()) return corrupt();
-    f->assign(v.substr(pos, n));
-    pos += n;
-  }
-  if (pos != v.size()) return corrupt();
-  return render(r);
-}
-
 // Every change to a customer is an entry; the event type (the entry's
 // route) tells which part changed.
 std::string_view customer_action(std::string_view type) {
@@ -117,6 +93,32 @@ bool valid_suffix(std::string_view s) {
     if (dash ? s[i] != '-' : !lower_hex(s[i])) return false;
   }
   return true;
+}
+
+// The AuditEntry stored under `subject`'s prefix with key suffix `suffix`.
+result<std::string> rendered_value(std::string_view subject, std::string_view suffix, std::string_view v) {
+  auto corrupt = [] { return error::make(errc::internal, "corrupt_audit_entry", "an audit entry cannot be read"); };
+  if (!valid_suffix(suffix)) return corrupt();
+  if (!v.empty() && v.front() == '{') return std::string(v);  // stored as rendered JSON
+  if (v.empty() || v.front() != compact_format) return corrupt();
+  codec::recorded r;
+  r.subject = std::string(subject);
+  r.id = std::string(suffix.substr(16));
+  std::uint64_t at = 0;
+  std::from_chars(suffix.data(), suffix.data() + 16, at, 16);  // valid_suffix: 16 lower-case hex digits
+  r.at = static_cast<std::int64_t>(at);
+  std::size_t pos = 1;
+  for (std::string* f : {&r.actor, &r.role, &r.action, &r.route}) {
+    if (pos + 2 > v.size()) return corrupt();
+    auto n = (static_cast<std::size_t>(static_cast<unsigned char>(v[pos])) << 8) |
+             static_cast<unsigned char>(v[pos + 1]);
+    pos += 2;
+    if (pos + n > v.size()) return corrupt();
+    f->assign(v.substr(pos, n));
+    pos += n;
+  }
+  if (pos != v.size()) return corrupt();
+  return render(r);
 }
 
 class audit_projection final : public projection {
@@ -169,10 +171,7 @@ result<audit_page> list(kv_store& kv, std::string_view tenant, std::string_view 
   auto n = std::min(limit, rows->size());
   page.items.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
-    auto suffix = std::string_view((*rows)[i].first).substr(prefix.size());
-    if (!valid_suffix(suffix))
-      return error::make(errc::internal, "corrupt_audit_entry", "an audit entry key cannot be read");
-    auto item = rendered_value(subject, suffix, (*rows)[i].second);
+    auto item = rendered_value(subject, std::string_view((*rows)[i].first).substr(prefix.size()), (*rows)[i].second);
     if (!item) return std::move(item).err();
     page.items.push_back(std::move(*item));
   }

@@ -12,11 +12,6 @@ commands::audit_entry read_entry(const request_scope& r, std::string subject, st
 
 namespace {
 
-http_response audit_refused(const status& st) {
-  return problem(error::make(errc::unavailable, "audit_unavailable",
-                             "the audit trail could not be written: " + st.err().message));
-}
-
 // What audited_early waits for: the append's outcome and the answer, in
 // either order (the append settles on the log's thread).
 struct audit_gate {
@@ -26,29 +21,19 @@ struct audit_gate {
   reply done;
 
   void finish(const status& st, http_response r) {
-    if (!st) return done(audit_refused(st));
+    if (!st)
+      return done(problem(error::make(errc::unavailable, "audit_unavailable",
+                                      "the audit trail could not be written: " + st.err().message)));
     done(std::move(r));
   }
 };
 
 }  // namespace
 
-void audited(app_services& s, std::vector<commands::audit_entry> entries, http_response resp, reply done) {
+reply audited_early(commands::audit_trail& trail, std::vector<commands::audit_entry> entries, reply done) {
 #ifdef CHRONICLE_BENCH_UNAUDITED_READS
   // A benchmark-only build (tests/bench/README.md): the same read without
   // its audit entry, the baseline that prices the audit trail.
-  (void)s;
-  (void)entries;
-  return done(std::move(resp));
-#endif
-  s.audit.record(std::move(entries), [resp = std::move(resp), done = std::move(done)](status st) mutable {
-    if (!st) return done(audit_refused(st));
-    done(std::move(resp));
-  });
-}
-
-reply audited_early(commands::audit_trail& trail, std::vector<commands::audit_entry> entries, reply done) {
-#ifdef CHRONICLE_BENCH_UNAUDITED_READS
   (void)trail;
   (void)entries;
   return done;
@@ -73,6 +58,10 @@ reply audited_early(commands::audit_trail& trail, std::vector<commands::audit_en
     }
     if (st) g->finish(*st, std::move(resp));
   };
+}
+
+void audited(app_services& s, std::vector<commands::audit_entry> entries, http_response resp, reply done) {
+  audited_early(s.audit, std::move(entries), std::move(done))(std::move(resp));
 }
 
 }  // namespace chronicle::api
