@@ -418,6 +418,14 @@ std::optional<http_response> if_match(const http_request& req, std::optional<std
   return std::nullopt;
 }
 
+std::optional<http_response> write_headers(const http_request& req, bool with_body, std::string& key,
+                                           std::optional<std::uint64_t>& expected) {
+  if (with_body)
+    if (auto bad = require_json(req)) return bad;
+  if (auto bad = idempotency_key(req, key)) return bad;
+  return if_match(req, expected);
+}
+
 commands::command_meta meta_of(const request_scope& r, std::string key, std::string_view canonical_path) {
   commands::command_meta m;
   m.tenant = r.who.tenant;

@@ -146,11 +146,7 @@ struct write_head {
 std::optional<http_response> head_of(const request_scope& r, bool with_body, write_head& h) {
   if (auto bad = portal_scope(r)) return bad;
   if (!is_ulid(r.id)) return not_found();
-  if (with_body)
-    if (auto bad = require_json(r.req)) return bad;
-  if (auto bad = idempotency_key(r.req, h.key)) return bad;
-  if (auto bad = if_match(r.req, h.expected)) return bad;
-  return std::nullopt;
+  return write_headers(r.req, with_body, h.key, h.expected);
 }
 
 std::string path_of(const request_scope& r) {

@@ -88,6 +88,10 @@ http_response json_response(int status, std::string body);
 std::optional<http_response> require_json(const http_request& req);
 std::optional<http_response> idempotency_key(const http_request& req, std::string& key);
 std::optional<http_response> if_match(const http_request& req, std::optional<std::uint64_t>& out);
+// The headers of a write to an existing resource, in the order they are
+// checked: Content-Type (when it carries a body), Idempotency-Key, If-Match.
+std::optional<http_response> write_headers(const http_request& req, bool with_body, std::string& key,
+                                           std::optional<std::uint64_t>& expected);
 commands::command_meta meta_of(const request_scope& r, std::string key, std::string_view canonical_path);
 // Parses limit (1–200, default 50) and cursor; any other parameter than
 // those and `extra` is rejected.

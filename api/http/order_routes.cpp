@@ -229,11 +229,9 @@ void get_order(app_services& s, const request_scope& r, reply done) {
 
 void update_order(app_services& s, const request_scope& r, reply done) {
   if (!is_ulid(r.id)) return done(order_not_found());
-  if (auto bad = require_json(r.req)) return done(std::move(*bad));
   std::string key;
-  if (auto bad = idempotency_key(r.req, key)) return done(std::move(*bad));
   std::optional<std::uint64_t> expected;
-  if (auto bad = if_match(r.req, expected)) return done(std::move(*bad));
+  if (auto bad = write_headers(r.req, true, key, expected)) return done(std::move(*bad));
   auto body = codec::parse_patch(r.req.body);
   if (!body) return done(problem(body.err()));
   auto meta = meta_of(r, std::move(key), order_location(r.id));
@@ -268,9 +266,8 @@ void update_order(app_services& s, const request_scope& r, reply done) {
 void order_verb(app_services& s, const request_scope& r, reply done) {
   if (!is_ulid(r.id)) return done(order_not_found());
   std::string key;
-  if (auto bad = idempotency_key(r.req, key)) return done(std::move(*bad));
   std::optional<std::uint64_t> expected;
-  if (auto bad = if_match(r.req, expected)) return done(std::move(*bad));
+  if (auto bad = write_headers(r.req, false, key, expected)) return done(std::move(*bad));
   auto path = std::string_view(r.req.path);
   auto verb = std::string(path.substr(path.rfind('/') + 1));
   auto reason = codec::parse_transition(r.req.body, verb == "cancel");

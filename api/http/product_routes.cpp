@@ -100,11 +100,9 @@ void get_product(app_services& s, const request_scope& r, reply done) {
 
 void update_product(app_services& s, const request_scope& r, reply done) {
   if (!is_ulid(r.id)) return done(product_not_found());
-  if (auto bad = require_json(r.req)) return done(std::move(*bad));
   std::string key;
-  if (auto bad = idempotency_key(r.req, key)) return done(std::move(*bad));
   std::optional<std::uint64_t> expected;
-  if (auto bad = if_match(r.req, expected)) return done(std::move(*bad));
+  if (auto bad = write_headers(r.req, true, key, expected)) return done(std::move(*bad));
   auto cmd = codec::parse_update(r.req.body);
   if (!cmd) return done(problem(cmd.err()));
   cmd->id = r.id;
@@ -114,11 +112,9 @@ void update_product(app_services& s, const request_scope& r, reply done) {
 
 void change_stock(app_services& s, const request_scope& r, reply done) {
   if (!is_ulid(r.id)) return done(product_not_found());
-  if (auto bad = require_json(r.req)) return done(std::move(*bad));
   std::string key;
-  if (auto bad = idempotency_key(r.req, key)) return done(std::move(*bad));
   std::optional<std::uint64_t> expected;
-  if (auto bad = if_match(r.req, expected)) return done(std::move(*bad));
+  if (auto bad = write_headers(r.req, true, key, expected)) return done(std::move(*bad));
   auto cmd = codec::parse_stock(r.req.body);
   if (!cmd) return done(problem(cmd.err()));
   auto meta = meta_of(r, std::move(key), "/v1/products/" + r.id + "/stock");

@@ -83,11 +83,9 @@ void get_tag(app_services& s, const request_scope& r, reply done) {
 
 void update_tag(app_services& s, const request_scope& r, reply done) {
   if (!is_ulid(r.id)) return done(tag_not_found());
-  if (auto bad = require_json(r.req)) return done(std::move(*bad));
   std::string key;
-  if (auto bad = idempotency_key(r.req, key)) return done(std::move(*bad));
   std::optional<std::uint64_t> expected;
-  if (auto bad = if_match(r.req, expected)) return done(std::move(*bad));
+  if (auto bad = write_headers(r.req, true, key, expected)) return done(std::move(*bad));
   auto cmd = codec::parse_update(r.req.body);
   if (!cmd) return done(problem(cmd.err()));
   cmd->id = r.id;
