@@ -1,6 +1,7 @@
 #include "commands/executor.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -71,6 +72,9 @@ struct executor::impl {
   std::uint32_t parts;
   std::vector<std::unique_ptr<partition>> partitions;  // topic index * parts + partition
   std::mutex idem_m;
+  std::mutex id_m;
+  std::uint64_t id_ms = 0;                 // guarded by id_m
+  std::array<std::uint8_t, 10> id_random{};  // guarded by id_m
   std::unordered_map<std::string, inflight_key> inflight;
   std::mutex claim_m;
   std::unordered_map<std::string, std::string> reserved;  // claim key → entity id, while in flight
@@ -591,8 +595,21 @@ result<std::optional<command_outcome>> executor::answered(const std::string& ten
   return std::optional<command_outcome>{replay_of(r)};
 }
 
+// Within one millisecond (or if the clock steps back) an id is the previous
+// one plus one, so the ids one server makes sort in the order it made them:
+// lists in id order show what was created in the order it was created.
 std::string executor::new_id() {
-  return make_ulid(static_cast<std::uint64_t>(impl_->clk.now_us() / 1000), impl_->rnd.random10());
+  auto ms = static_cast<std::uint64_t>(impl_->clk.now_us() / 1000);
+  std::lock_guard lock(impl_->id_m);
+  bool carry = ms <= impl_->id_ms;
+  if (carry) {
+    for (auto b = impl_->id_random.rbegin(); b != impl_->id_random.rend() && carry; ++b) carry = ++*b == 0;
+    if (!carry) return make_ulid(impl_->id_ms, impl_->id_random);
+  }
+  // A new millisecond (or, once in 2^80, a random part that ran over).
+  impl_->id_ms = std::max(ms, impl_->id_ms);
+  impl_->id_random = impl_->rnd.random10();
+  return make_ulid(impl_->id_ms, impl_->id_random);
 }
 
 }  // namespace chronicle::commands

@@ -134,7 +134,8 @@ class executor {
   // their first steps on a retry.
   result<std::optional<command_outcome>> answered(const std::string& tenant, const std::string& idempotency_key,
                                                   const std::string& request_hash);
-  // A fresh ULID for a new entity.
+  // A fresh ULID for a new entity; the ids of one executor increase in the
+  // order they are made, also within a millisecond.
   std::string new_id();
 
  private:

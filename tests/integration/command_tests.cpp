@@ -38,6 +38,29 @@ customers::update_customer rename(const std::string& id, std::string name) {
 
 BOOST_AUTO_TEST_SUITE(command_side)
 
+// Two things created in the same millisecond list in the order they were
+// created (lists page in id order).
+BOOST_AUTO_TEST_CASE(new_ids_increase_in_the_order_they_are_made_within_a_millisecond_too) {
+  struct frozen_clock final : commands::clock {
+    std::atomic<std::int64_t> t{1'780'000'000'000'000};
+    std::int64_t now_us() override { return t.load(); }
+  } clock;
+  infra::memory_log log{4};
+  infra::memory_state_store state;
+  infra::memory_vault vault;
+  infra::system_entropy entropy;
+  commands::executor ex{log, state, vault, clock, entropy, {commands::tag_commands::kind()}};
+  std::vector<std::string> ids;
+  for (int i = 0; i < 2000; ++i) {
+    if (i == 1000) clock.t -= 5000;  // the clock steps back: still increasing
+    if (i == 1500) clock.t += 60'000'000;
+    ids.push_back(ex.new_id());
+  }
+  for (std::size_t i = 1; i < ids.size(); ++i) BOOST_TEST_REQUIRE(ids[i - 1] < ids[i], "at " << i);
+  BOOST_TEST(ids[1499].substr(0, 10) == ids[0].substr(0, 10));  // the same millisecond throughout
+  BOOST_TEST(ids[1500].substr(0, 10) > ids[0].substr(0, 10));   // then the clock's
+}
+
 BOOST_AUTO_TEST_CASE(registering_answers_version_1_with_a_position_token) {
   memory_side s;
   auto c = new_customer(s.ex, "Ada", "ada@farm.example");
