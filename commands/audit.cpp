@@ -11,6 +11,7 @@
 #include "domain/ids.hpp"
 #include "schemas/audit_codec.hpp"
 #include "schemas/envelope_codec.hpp"
+#include "domain/thread_name.hpp"
 
 namespace chronicle::commands {
 namespace {
@@ -105,7 +106,10 @@ struct audit_trail::impl {
   impl(event_log& l, clock& c, entropy& r, audit_options o)
       : log(l), clk(c), rnd(r), opts(o), parts(std::max<std::uint32_t>(1, l.partitions())) {
     if (opts.max_batch == 0) opts.max_batch = 1;
-    worker = std::thread([this] { run(); });
+    worker = std::thread([this] {
+      name_this_thread("chronicle-audit");
+      run();
+    });
   }
 
   static bool valid(const audit_entry& e) {

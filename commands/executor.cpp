@@ -87,7 +87,7 @@ struct executor::impl {
   impl(event_log& l, state_store& s, pii_vault& v, clock& c, entropy& r, std::vector<aggregate_kind> k,
        executor_options o)
       : log(l), store(s), vault(v), clk(c), rnd(r), kinds(std::move(k)), opts(o), parts(l.partitions()),
-        pool(o.threads) {
+        pool(o.threads, "chronicle-exec") {
     for (auto& k : kinds)
       if (std::find(topics.begin(), topics.end(), k.topic) == topics.end()) topics.push_back(k.topic);
     for (std::size_t i = 0; i < topics.size() * parts; ++i)

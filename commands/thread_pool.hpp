@@ -8,12 +8,19 @@
 #include <thread>
 #include <vector>
 
+#include "domain/thread_name.hpp"
+
 namespace chronicle::commands {
 
 class thread_pool {
  public:
-  explicit thread_pool(std::size_t threads) {
-    for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { run(); });
+  // `name` names the threads (at most 15 characters are kept).
+  thread_pool(std::size_t threads, const char* name) {
+    for (std::size_t i = 0; i < threads; ++i)
+      workers_.emplace_back([this, name] {
+        name_this_thread(name);
+        run();
+      });
   }
   ~thread_pool() { stop(); }
   thread_pool(const thread_pool&) = delete;

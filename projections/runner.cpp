@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "schemas/envelope_codec.hpp"
+#include "domain/thread_name.hpp"
 
 namespace chronicle::projections {
 
@@ -268,7 +269,10 @@ status runner::start() {
   auto cursor = d.log.open_cursor({d.topics.begin(), d.topics.end()}, from);
   if (!cursor) return std::move(cursor).err();
   d.cursor = std::move(*cursor);
-  d.thread = std::thread([&d] { d.run(); });
+  d.thread = std::thread([&d] {
+    name_this_thread("chronicle-proj");
+    d.run();
+  });
   return {};
 }
 

@@ -173,7 +173,7 @@ const std::vector<route_info>& route_table() {
 // ---- the app ------------------------------------------------------------------------
 
 app::app(app_services services, app_options opts) : s_(std::move(services)), opts_(std::move(opts)) {
-  if (!s_.slow) s_.slow = std::make_shared<commands::thread_pool>(2);
+  if (!s_.slow) s_.slow = std::make_shared<commands::thread_pool>(2, "chronicle-slow");
   // Tagging a customer names tags of the tenant that exist now (or, with a
   // consistency token, once the tags view has caught up with the token).
   if (!s_.check_tags)

@@ -21,6 +21,7 @@
 
 #include "api/http/problem.hpp"
 #include "api/http/routes.hpp"
+#include "domain/thread_name.hpp"
 
 namespace chronicle::api {
 namespace asio = boost::asio;
@@ -316,7 +317,10 @@ void server::run() {
   });
   asio::co_spawn(d.ioc, d.accept_loop(), asio::detached);
   std::vector<std::thread> extra;
-  for (std::size_t i = 1; i < d.opts.threads; ++i) extra.emplace_back([&d] { d.ioc.run(); });
+  for (std::size_t i = 1; i < d.opts.threads; ++i) extra.emplace_back([&d] {
+      name_this_thread("chronicle-http");
+      d.ioc.run();
+    });
   d.ioc.run();
   for (auto& t : extra) t.join();
 }

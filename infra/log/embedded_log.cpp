@@ -1,4 +1,5 @@
 #include "infra/log/embedded_log.hpp"
+#include "domain/thread_name.hpp"
 
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
@@ -279,7 +280,10 @@ result<std::unique_ptr<embedded_log>> embedded_log::open(const embedded_log_opti
   if (!it->status().ok()) return from_status(it->status(), "scanning the embedded log");
   it.reset();
   auto* dp = d.get();
-  d->committer = std::thread([dp] { dp->commit_loop(); });
+  d->committer = std::thread([dp] {
+    name_this_thread("chronicle-log");
+    dp->commit_loop();
+  });
   return std::unique_ptr<embedded_log>(new embedded_log(std::move(d)));
 }
 

@@ -1,4 +1,5 @@
 #include "infra/log/kafka_log.hpp"
+#include "domain/thread_name.hpp"
 
 #include <librdkafka/rdkafka.h>
 
@@ -407,7 +408,10 @@ result<std::unique_ptr<kafka_log>> kafka_log::open(const kafka_log_options& o) {
   conf->release();  // owned by the handle now
 
   auto* dp = d.get();
-  d->poller = std::thread([dp] { dp->poll_loop(); });
+  d->poller = std::thread([dp] {
+    name_this_thread("chronicle-kafka");
+    dp->poll_loop();
+  });
   d->poller_id = d->poller.get_id();
   // From here on the log's destructor cleans up whatever fails below.
   std::unique_ptr<kafka_log> log(new kafka_log(std::move(d)));

@@ -92,7 +92,7 @@ struct counting_log final : commands::event_log {
   std::atomic<std::size_t> records{0};
   std::atomic<std::size_t> largest{0};
   std::chrono::milliseconds sync_delay{0};
-  commands::thread_pool syncer{1};
+  commands::thread_pool syncer{1, "test-syncer"};
   ~counting_log() override { syncer.stop(); }
   std::uint32_t partitions() const override { return inner.partitions(); }
   result<positions> end_positions() override { return inner.end_positions(); }
