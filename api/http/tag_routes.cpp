@@ -31,7 +31,7 @@ http_response written(const result<commands::command_outcome>& r, int created_st
       // The claim is named after the tag's name: point at the request field.
       auto holder = e.message.substr(e.message.rfind(' ') + 1);
       return problem(error{errc::already_exists, e.code, "another tag of the tenant is named so: " + holder,
-                           {{"name", "duplicate", "already used by tag " + holder}}});
+                           {{"name", "duplicate", "already used by tag " + holder}}, holder});
     }
     return problem(e);
   }
