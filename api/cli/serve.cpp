@@ -66,7 +66,8 @@ int serve(const std::vector<std::string>& args) {
   if (auto st = bootstrap(s); !st) return failure("creating the demo tenant: " + st.err().message);
 
   api::app application({s.exec(), s.views(), s.runner(), s.vault(), s.audit(), s.entropy(),
-                         [&s] { return s.purge_storage(); }, nullptr, {}, &s.customers_index()});
+                         [&s] { return s.purge_storage(); }, nullptr, {}, &s.customers_index(),
+                           [&s] { return s.background_jobs(); }});
   api::server_options o;
   o.host = host;
   o.port = static_cast<std::uint16_t>(port);

@@ -36,6 +36,7 @@ namespace chronicle::cli {
 
 struct stack::parts {
   std::unique_ptr<commands::event_log> log;
+  infra::embedded_log* embedded = nullptr;  // the log, when it is the embedded one
   std::shared_ptr<infra::rocks_db> state_db, views_db;
   std::unique_ptr<infra::rocks_state_store> state;
   std::unique_ptr<infra::rocks_kv> views;
@@ -70,6 +71,7 @@ result<std::unique_ptr<stack>> stack::open(const stack_options& o) {
     // theirs, and go on while commands are refused for lack of space.
     auto l = infra::embedded_log::open({o.data_dir + "/log", o.partitions, true, guard, {"compliance"}});
     if (!l) return std::move(l).err();
+    p->embedded = l->get();
     p->log = std::move(*l);
   } else {
     infra::kafka_log_options ko;
@@ -145,6 +147,14 @@ status stack::purge_storage() {
   if (auto s = p_->state->compact(); !s) return s;
   if (auto s = p_->views->compact(); !s) return s;
   return p_->vault->compact();
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> stack::background_jobs() {
+  std::vector<std::pair<std::string, std::uint64_t>> jobs;
+  if (p_->embedded) jobs.emplace_back("log", p_->embedded->background_jobs());
+  jobs.emplace_back("state", p_->state_db->background_jobs());
+  jobs.emplace_back("views", p_->views_db->background_jobs());
+  return jobs;
 }
 
 status stack::wait_caught_up(std::chrono::seconds within) {

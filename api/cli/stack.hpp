@@ -42,6 +42,9 @@ class stack {
   commands::entropy& entropy();
   // Compacts the state, view and vault stores (after an erasure).
   status purge_storage();
+  // Flushes and compactions running or pending per RocksDB store ("log"
+  // when the log is the embedded one, "state", "views").
+  std::vector<std::pair<std::string, std::uint64_t>> background_jobs();
 
   // Waits until the projections have folded the log as it was at start.
   status wait_caught_up(std::chrono::seconds within);

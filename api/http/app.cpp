@@ -361,6 +361,12 @@ http_response app::metrics_text() {
   prom_help(out, "chronicle_projection_write_failures_total", "counter",
             "Read-model writes the store refused (e.g. a full disk); each is retried until it succeeds.");
   prom_sample(out, "chronicle_projection_write_failures_total", "", std::to_string(st.write_failures));
+  if (s_.storage_jobs) {
+    prom_help(out, "chronicle_storage_background_jobs", "gauge",
+              "Flushes and compactions running or pending in a store; they take CPU from requests while nonzero.");
+    for (auto& [store, n] : s_.storage_jobs())
+      prom_sample(out, "chronicle_storage_background_jobs", "store=\"" + store + "\"", std::to_string(n));
+  }
   r.body = std::move(out);
   return r;
 }

@@ -41,6 +41,9 @@ struct app_services {
   // The in-memory search index behind GET /v1/customers (q, filters, sorts).
   // Left empty, the list is newest first only, and any other parameter is 400.
   projections::customer_index* customers_index = nullptr;
+  // Flushes and compactions running or pending per store, for /metrics
+  // (chronicle_storage_background_jobs); left empty, the gauge is absent.
+  std::function<std::vector<std::pair<std::string, std::uint64_t>>()> storage_jobs;
 };
 
 struct app_options {

@@ -1,5 +1,6 @@
 #include "infra/log/embedded_log.hpp"
 #include "domain/thread_name.hpp"
+#include "infra/store/rocks_util.hpp"
 
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
@@ -329,6 +330,8 @@ void embedded_log::append(commands::log_append batch, commands::append_callback 
   }
   done(error::make(errc::unavailable, "log_closed", "the event log is closed"));
 }
+
+std::uint64_t embedded_log::background_jobs() { return infra::background_jobs(*impl_->db); }
 
 void embedded_log::close() {
   {

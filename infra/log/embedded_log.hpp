@@ -39,6 +39,8 @@ class embedded_log final : public commands::event_log {
                                                   const positions& from) override;
   void append(commands::log_append batch, commands::append_callback done) override;
   void close() override;
+  // Flushes and compactions of the log's store running or pending.
+  std::uint64_t background_jobs();
 
   struct impl;
 

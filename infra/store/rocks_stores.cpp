@@ -107,6 +107,8 @@ result<std::shared_ptr<rocks_db>> rocks_db::open(const std::string& dir, std::si
 
 rocks_db::~rocks_db() = default;
 
+std::uint64_t rocks_db::background_jobs() { return infra::background_jobs(*db_); }
+
 status rocks_db::compact() {
   auto s = compact_all(*db_);
   if (!s.ok()) return from_status(s, "compacting");

@@ -29,6 +29,8 @@ class rocks_db {
   // Flushes memtables, rewrites every file (dropping overwritten and deleted
   // values) and lets obsolete WAL files go: after it, old values are off disk.
   status compact();
+  // Flushes and compactions running or pending (see rocks_util.hpp).
+  std::uint64_t background_jobs();
 
  private:
   std::unique_ptr<rocksdb::DB> db_;

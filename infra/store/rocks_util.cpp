@@ -4,6 +4,16 @@
 
 namespace chronicle::infra {
 
+std::uint64_t background_jobs(rocksdb::DB& db) {
+  std::uint64_t total = 0;
+  for (auto* property : {"rocksdb.num-running-flushes", "rocksdb.num-running-compactions", "rocksdb.mem-table-flush-pending",
+                         "rocksdb.compaction-pending"}) {
+    std::uint64_t v = 0;
+    if (db.GetIntProperty(property, &v)) total += v;
+  }
+  return total;
+}
+
 rocksdb::Status compact_all(rocksdb::DB& db) {
   rocksdb::FlushOptions fo;
   fo.wait = true;

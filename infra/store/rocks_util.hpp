@@ -12,6 +12,10 @@ namespace chronicle::infra {
 // values) and syncs the WAL, so obsolete WAL files go: old values leave the disk.
 rocksdb::Status compact_all(rocksdb::DB& db);
 
+// Flushes and compactions running or waiting to run: 0 when the store's
+// background work has caught up with its writes.
+std::uint64_t background_jobs(rocksdb::DB& db);
+
 // Returns `s` unchanged. A failed write (a full disk, an I/O error) leaves
 // RocksDB refusing every later write until it is resumed; this tries that at
 // once, so the next write succeeds as soon as the cause is gone (space freed)

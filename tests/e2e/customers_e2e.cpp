@@ -156,6 +156,9 @@ BOOST_AUTO_TEST_CASE(serves_openapi_health_readiness_and_metrics) {
   BOOST_TEST(metric(m.body, "chronicle_http_request_duration_seconds_count{route=\"customers.register\"}") == 1.0);
   BOOST_TEST(metric(m.body, "chronicle_append_duration_seconds_count") >= 1.0);
   BOOST_TEST(metric(m.body, "chronicle_projection_lag_events") >= 0.0);
+  // One gauge per RocksDB store of the embedded default (-1: absent).
+  for (auto store : {"log", "state", "views"})
+    BOOST_TEST(metric(m.body, std::string("chronicle_storage_background_jobs{store=\"") + store + "\"}") >= 0.0, store);
 }
 
 BOOST_AUTO_TEST_CASE(keeps_connections_alive_across_requests) {
