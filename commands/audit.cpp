@@ -9,9 +9,9 @@
 #include <thread>
 
 #include "domain/ids.hpp"
+#include "domain/thread_name.hpp"
 #include "schemas/audit_codec.hpp"
 #include "schemas/envelope_codec.hpp"
-#include "domain/thread_name.hpp"
 
 namespace chronicle::commands {
 namespace {

@@ -11,8 +11,8 @@
 #include <thread>
 #include <unordered_map>
 
-#include "schemas/envelope_codec.hpp"
 #include "domain/thread_name.hpp"
+#include "schemas/envelope_codec.hpp"
 
 namespace chronicle::projections {
 

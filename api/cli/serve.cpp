@@ -67,7 +67,7 @@ int serve(const std::vector<std::string>& args) {
 
   api::app application({s.exec(), s.views(), s.runner(), s.vault(), s.audit(), s.entropy(),
                          [&s] { return s.purge_storage(); }, nullptr, {}, &s.customers_index(),
-                           [&s] { return s.background_jobs(); }});
+                         [&s] { return s.background_jobs(); }});
   api::server_options o;
   o.host = host;
   o.port = static_cast<std::uint16_t>(port);

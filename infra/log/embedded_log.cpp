@@ -1,6 +1,4 @@
 #include "infra/log/embedded_log.hpp"
-#include "domain/thread_name.hpp"
-#include "infra/store/rocks_util.hpp"
 
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
@@ -12,6 +10,9 @@
 #include <cstdio>
 #include <mutex>
 #include <thread>
+
+#include "domain/thread_name.hpp"
+#include "infra/store/rocks_util.hpp"
 
 namespace chronicle::infra {
 namespace {

@@ -1,5 +1,4 @@
 #include "infra/log/kafka_log.hpp"
-#include "domain/thread_name.hpp"
 
 #include <librdkafka/rdkafka.h>
 
@@ -13,6 +12,8 @@
 #include <shared_mutex>
 #include <thread>
 #include <unordered_map>
+
+#include "domain/thread_name.hpp"
 
 namespace chronicle::infra {
 namespace {
