@@ -29,7 +29,7 @@ http_response written(const result<commands::command_outcome>& r, int created_st
     if (e.code == "not_found" || e.code == "tag_not_found") return tag_not_found();
     if (e.code == "duplicate_tag_name") {
       // The claim is named after the tag's name: point at the request field.
-      auto holder = e.message.substr(e.message.rfind(' ') + 1);
+      auto& holder = e.existing_id;
       return problem(error{errc::already_exists, e.code, "another tag of the tenant is named so: " + holder,
                            {{"name", "duplicate", "already used by tag " + holder}}, holder});
     }
