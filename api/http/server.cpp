@@ -317,7 +317,8 @@ void server::run() {
   });
   asio::co_spawn(d.ioc, d.accept_loop(), asio::detached);
   std::vector<std::thread> extra;
-  for (std::size_t i = 1; i < d.opts.threads; ++i) extra.emplace_back([&d] {
+  for (std::size_t i = 1; i < d.opts.threads; ++i)
+    extra.emplace_back([&d] {
       name_this_thread("chronicle-http");
       d.ioc.run();
     });

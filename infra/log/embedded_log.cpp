@@ -234,11 +234,7 @@ class embedded_cursor final : public log_cursor {
 result<std::unique_ptr<embedded_log>> embedded_log::open(const embedded_log_options& o) {
   if (o.partitions == 0 || o.partitions > 1024)
     return error::invalid("invalid_partitions", "partitions must be between 1 and 1024");
-  rocksdb::Options opts;
-  opts.create_if_missing = true;
-  opts.max_background_jobs = 2;
-  opts.write_buffer_size = 64 << 20;
-  opts.bytes_per_sync = 1 << 20;  // as the stores do (rocks_stores.cpp)
+  auto opts = base_options();
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(opts, o.dir, &raw);
   if (!s.ok()) return from_status(s, "opening the embedded log at " + o.dir);

@@ -83,15 +83,7 @@ std::string prefix_successor(std::string_view prefix) {
 }  // namespace
 
 result<std::shared_ptr<rocks_db>> rocks_db::open(const std::string& dir, std::size_t cache_mb) {
-  rocksdb::Options opts;
-  opts.create_if_missing = true;
-  opts.max_background_jobs = 2;
-  opts.write_buffer_size = 64 << 20;
-  // Flushes and compactions hand their pages to the disk a megabyte at a
-  // time instead of leaving hundreds dirty for one fsync at the end: the
-  // log's fsyncs, which every durable write and audited read waits for,
-  // then do not queue behind a burst of background writeback.
-  opts.bytes_per_sync = 1 << 20;
+  auto opts = base_options();
   opts.memtable_insert_with_hint_prefix_extractor = std::make_shared<folder_transform>();
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(cache_mb << 20);

@@ -4,6 +4,19 @@
 
 namespace chronicle::infra {
 
+rocksdb::Options base_options() {
+  rocksdb::Options opts;
+  opts.create_if_missing = true;
+  opts.max_background_jobs = 2;
+  opts.write_buffer_size = 64 << 20;
+  // Flushes and compactions hand their pages to the disk a megabyte at a
+  // time instead of leaving hundreds dirty for one fsync at the end: the
+  // log's fsyncs, which every durable write and audited read waits for,
+  // then do not queue behind a burst of background writeback.
+  opts.bytes_per_sync = 1 << 20;
+  return opts;
+}
+
 std::uint64_t background_jobs(rocksdb::DB& db) {
   std::uint64_t total = 0;
   for (auto* property : {"rocksdb.num-running-flushes", "rocksdb.num-running-compactions", "rocksdb.mem-table-flush-pending",

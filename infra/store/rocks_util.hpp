@@ -8,6 +8,10 @@
 
 namespace chronicle::infra {
 
+// The options the log and the stores share: created when missing, two
+// background jobs, 64 MiB memtables, writeback a megabyte at a time.
+rocksdb::Options base_options();
+
 // Flushes memtables, rewrites every file (dropping overwritten and deleted
 // values) and syncs the WAL, so obsolete WAL files go: old values leave the disk.
 rocksdb::Status compact_all(rocksdb::DB& db);
